@@ -1,0 +1,20 @@
+// Three tiers, chosen by anchored file suffixes (never by substring):
+// unit (no I/O), int (real Postgres/Redis), e2e (HTTP against a running app).
+const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }];
+const common = {
+  transform: { '^.+\\.(t|j)s$': swc },
+  // node-pg-migrate is ESM-only; let swc turn it into CommonJS for jest.
+  transformIgnorePatterns: ['/node_modules/(?!node-pg-migrate)'],
+  testEnvironment: 'node',
+  roots: ['<rootDir>'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.data/'],
+};
+module.exports = {
+  globalSetup: '<rootDir>/shared/testing/jest.global-setup.ts',
+  globalTeardown: '<rootDir>/shared/testing/jest.global-teardown.ts',
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.test.ts'] },
+    { ...common, displayName: 'int', testMatch: ['<rootDir>/**/*.int.test.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/**/*.e2e.test.ts'] },
+  ],
+};

@@ -1,0 +1,166 @@
+// The event store port. The ledger's correctness lives behind this interface: per-stream
+// optimistic concurrency, idempotent event ids, atomic multi-stream appends, a gap-free
+// global order, tamper-evident hash chains. Every adapter passes the same contract suite
+// (shared/testing/contracts/event-store.contract.ts).
+
+export type StreamId = string;
+
+/**
+ * `no-stream`: the stream must not exist yet. `any`: no check (used for credits and system
+ * accounts, so hot wallets never retry). A bigint: the stream's last version must equal it.
+ * Versions start at 1; a stream with no events is at version 0.
+ */
+export type ExpectedVersion = bigint | 'no-stream' | 'any';
+
+export type EventMetadata = Readonly<{
+  occurredAt: string; // ISO-8601, from the command's clock
+  actorId?: string;
+  correlationId?: string;
+  causationId?: string;
+  requestId?: string;
+  traceparent?: string;
+}>;
+
+export type NewEvent = Readonly<{
+  eventId: string; // uuid; appending an existing eventId again is a no-op (see append)
+  type: string;
+  schemaVersion: number;
+  data: Readonly<Record<string, unknown>>;
+  metadata: EventMetadata;
+}>;
+
+/**
+ * A point in the global order. Events are ordered by (transactionId, globalPosition): a
+ * reader only sees transactions below the oldest one still running, so a transaction that
+ * commits late is never skipped.
+ */
+export type Position = Readonly<{ transactionId: bigint; globalPosition: bigint }>;
+export const START_POSITION: Position = Object.freeze({ transactionId: 0n, globalPosition: 0n });
+
+export type RecordedEvent = NewEvent &
+  Readonly<{
+    streamId: StreamId;
+    streamVersion: bigint;
+    position: Position;
+    recordedAt: Date;
+    hash: string; // hex SHA-256 over the previous hash of the stream and this event's bytes
+  }>;
+
+export type StreamAppend = Readonly<{
+  streamId: StreamId;
+  expectedVersion: ExpectedVersion;
+  events: readonly NewEvent[];
+}>;
+
+/** Stored in the same transaction as the events: the response of an idempotent request. */
+export type IdempotencyRecord = Readonly<{
+  scope: string; // e.g. the caller's user id: keys are per caller
+  key: string;
+  requestHash: string;
+  responseStatus: number;
+  responseBody: string; // JSON text, replayed byte for byte
+}>;
+
+/** A uniqueness reservation written in the same transaction (e.g. a user's e-mail). */
+export type UniqueClaim = Readonly<{ scope: string; value: string; ownerId: string }>;
+
+export type AppendRequest = Readonly<{
+  streams: readonly StreamAppend[];
+  idempotency?: IdempotencyRecord;
+  uniqueClaims?: readonly UniqueClaim[];
+}>;
+
+export type AppendResult = Readonly<{
+  /** The last version of each appended stream after the append. */
+  nextVersions: ReadonlyMap<StreamId, bigint>;
+  /** Position of the last event written; null when every event already existed. */
+  position: Position | null;
+}>;
+
+export type StreamVerification =
+  | Readonly<{ ok: true; streams: number; events: number }>
+  | Readonly<{ ok: false; streamId: StreamId; streamVersion: bigint; problem: string }>;
+
+export interface EventStore {
+  /**
+   * Appends to any number of streams in one transaction: all or nothing. Throws
+   * VersionConflict if any stream's expected version is stale, UniqueClaimTaken if a claim is
+   * owned by another, IdempotencyKeyTaken if the (scope, key) already has a record. An append
+   * whose events ALL already exist (same eventIds) succeeds without writing; a mix of
+   * existing and new eventIds throws DuplicateEvent.
+   */
+  append(request: AppendRequest): Promise<AppendResult>;
+  /** Events of one stream from `fromVersion` (inclusive), at most `limit`, parsed. */
+  readStream(
+    streamId: StreamId,
+    options: { fromVersion: bigint; limit: number },
+  ): Promise<RecordedEvent[]>;
+  /** The stream's last version (0 if absent). */
+  streamVersion(streamId: StreamId): Promise<bigint>;
+  /** Events after `after` in global order, at most `limit`, only from finished transactions. */
+  readAll(options: { after: Position; limit: number }): Promise<RecordedEvent[]>;
+  /** The position of the last event a reader can safely see now. */
+  headPosition(): Promise<Position>;
+  /** Resolves when new events may be readable, or after `timeoutMs`. */
+  waitForAppend(timeoutMs: number): Promise<void>;
+  findIdempotency(scope: string, key: string): Promise<IdempotencyRecord | null>;
+  /** Recomputes every hash chain and checks versions are contiguous from 1. */
+  verifyStreams(options?: { onProgress?: (streams: number) => void }): Promise<StreamVerification>;
+  close(): Promise<void>;
+}
+
+export class VersionConflict extends Error {
+  override readonly name = 'VersionConflict';
+  constructor(
+    readonly streamId: StreamId,
+    readonly expected: ExpectedVersion,
+    readonly actual: bigint,
+  ) {
+    super(`stream ${streamId}: expected version ${String(expected)}, actual ${actual}`);
+  }
+}
+
+export class DuplicateEvent extends Error {
+  override readonly name = 'DuplicateEvent';
+  constructor(readonly eventId: string) {
+    super(`event ${eventId} already exists alongside new events in one append`);
+  }
+}
+
+export class UniqueClaimTaken extends Error {
+  override readonly name = 'UniqueClaimTaken';
+  constructor(readonly scope: string, readonly value: string) {
+    super(`${scope} is already taken`);
+  }
+}
+
+export class IdempotencyKeyTaken extends Error {
+  override readonly name = 'IdempotencyKeyTaken';
+  constructor(readonly scope: string, readonly key: string) {
+    super('idempotency key already has a stored response');
+  }
+}
+
+/** Position tokens on the wire (X-Ledger-Position): "<transactionId>.<globalPosition>". */
+export const encodePosition = (position: Position): string =>
+  `${position.transactionId}.${position.globalPosition}`;
+
+export function decodePosition(token: string): Position | null {
+  const match = /^([0-9]{1,20})\.([0-9]{1,20})$/.exec(token);
+  if (!match) return null;
+  return { transactionId: BigInt(match[1]!), globalPosition: BigInt(match[2]!) };
+}
+
+export const comparePositions = (a: Position, b: Position): number =>
+  a.transactionId !== b.transactionId
+    ? (a.transactionId < b.transactionId ? -1 : 1)
+    : a.globalPosition === b.globalPosition ? 0 : (a.globalPosition < b.globalPosition ? -1 : 1);
+
+/** Decodes and upcasts stored event payloads to their latest schema (domain-owned). */
+export interface EventCodec {
+  /** Returns the latest-version data for (type, schemaVersion, data); throws if invalid. */
+  decode(type: string, schemaVersion: number, data: unknown): {
+    schemaVersion: number;
+    data: Record<string, unknown>;
+  };
+}
