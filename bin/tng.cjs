@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 // The `tng` CLI. Loads the TypeScript sources through tsx, so `npm install` is the only step.
 require('tsx/cjs');
-require('../shared/cli/main.ts');
+require('./tng.ts');

@@ -1,0 +1,50 @@
+// The only module that reads process.env. Parsed with zod, fail-fast, frozen, then injected.
+// Names and defaults follow API.md's configuration table; extra tuning knobs end in a unit.
+import { z } from 'zod/v4';
+
+const optionalString = z.string().min(1).optional();
+
+const ConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: optionalString, // unset: embedded Postgres in DATA_DIR
+  REDIS_URL: optionalString, // unset: in-process cache, limits and deny-list
+  KAFKA_BROKERS: z.string().min(1).transform((csv) => csv.split(',')).optional(),
+  KURRENTDB_URL: optionalString,
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_API_BASE: optionalString,
+  SMTP_URL: optionalString,
+  MAIL_FROM: z.string().min(1).default('Mini TNG <no-reply@localhost>'),
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 bytes').optional(),
+  LLM_BASE_URL: optionalString,
+  LLM_API_KEY: optionalString,
+  LLM_MODEL: optionalString,
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+  DB_POOL_SIZE_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  PROJECTOR_BATCH_SIZE_MAX: z.coerce.number().int().min(1).max(10_000).default(500),
+  READ_YOUR_WRITES_WAIT_MS_MAX: z.coerce.number().int().min(0).max(60_000).default(5_000),
+});
+
+export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  if (parsed.data.NODE_ENV === 'production' && !parsed.data.JWT_SECRET) {
+    throw new ConfigError('JWT_SECRET is required in production (no generated secret)');
+  }
+  return Object.freeze(parsed.data);
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}

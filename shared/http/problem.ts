@@ -1,0 +1,58 @@
+// RFC 9457 problem details. Every error a client can see is one of the registry's codes;
+// an unknown error is a 500 whose message is never echoed (it may leak internals).
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ERROR_CODES, PROBLEMS_URL, type ErrorCode } from '../errors/codes';
+import { DomainError } from '../errors/domain-error';
+
+export type ProblemDetails = {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  code: ErrorCode;
+  errors?: Array<{ path: string; message: string }>;
+  [extension: string]: unknown;
+};
+
+export function problem(code: ErrorCode, detail?: string, extra: Record<string, unknown> = {}) {
+  const { status, title } = ERROR_CODES[code];
+  const body: ProblemDetails = { type: `${PROBLEMS_URL}/${code}`, title, status, code, ...extra };
+  if (detail !== undefined) body.detail = detail;
+  return body;
+}
+
+/** Fastify's own error codes for malformed requests, mapped onto ours. */
+const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_request',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_request',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_request',
+  FST_ERR_VALIDATION: 'invalid_request',
+  FST_ERR_RATE_LIMIT: 'rate_limited',
+};
+
+export function toProblem(error: unknown, instance: string): ProblemDetails {
+  if (error instanceof DomainError) {
+    return { ...problem(error.code, error.message, error.details), instance };
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const errors = error.validation.map((issue) => ({
+      path: `${error.validationContext ?? 'body'}${issue.instancePath || ''}`,
+      message: issue.message ?? 'invalid',
+    }));
+    return { ...problem('invalid_request', 'the request does not match the schema'), errors, instance };
+  }
+  const fastifyCode = (error as { code?: unknown }).code;
+  if (typeof fastifyCode === 'string' && FASTIFY_CODES[fastifyCode]) {
+    const message = (error as Error).message;
+    return { ...problem(FASTIFY_CODES[fastifyCode]!, message), instance };
+  }
+  // A JSON body that fails to parse (including __proto__ keys) has statusCode 400.
+  const statusCode = (error as { statusCode?: unknown }).statusCode;
+  if (statusCode === 400) {
+    return { ...problem('invalid_request', (error as Error).message), instance };
+  }
+  return { ...problem('internal_error'), instance };
+}

@@ -1,0 +1,63 @@
+// The runtime holds the process's shared adapters: config, logger, metrics, the database
+// (embedded or DATABASE_URL, migrated under node-pg-migrate's lock) and its pool. Services
+// and CLI commands receive it; nothing else opens connections.
+import { Pool, types } from 'pg';
+import type { Config } from '../config/load-config';
+import { migrate } from '../adapters/postgres/migrate';
+import { createLogger, type Logger } from '../telemetry/logger';
+import { createMetrics, type Metrics } from '../telemetry/metrics';
+import { openDatabase, type DatabaseHandle } from './open-database';
+
+export type Runtime = {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  database: DatabaseHandle;
+  pool: Pool;
+  close(): Promise<void>;
+};
+
+/** int8 as bigint, numeric as string: no float ever leaves the database. */
+export const PG_TYPES = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') => {
+    if (oid === types.builtins.INT8) return (value: string) => BigInt(value);
+    if (oid === types.builtins.NUMERIC) return (value: string) => value;
+    return types.getTypeParser(oid, format);
+  },
+} as const;
+
+export async function openRuntime(
+  config: Config,
+  options: { logger?: Logger; migrate?: boolean } = {},
+): Promise<Runtime> {
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const metrics = createMetrics();
+  const database = await openDatabase(config, (line) => logger.info(line));
+  try {
+    if (options.migrate ?? true) {
+      const applied = await migrate(database.url, (line) => logger.debug(line));
+      if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    }
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
+  const pool = new Pool({
+    connectionString: database.url,
+    max: config.DB_POOL_SIZE_MAX,
+    types: PG_TYPES,
+    application_name: 'tng',
+  });
+  pool.on('error', (error: Error & { code?: string }) => {
+    // 57P01: the server is shutting down (Ctrl-C reaches the embedded Postgres too).
+    if (error.code === '57P01') logger.debug('Postgres is shutting down');
+    else logger.warn({ err: error }, 'idle Postgres client failed');
+  });
+  return {
+    config, logger, metrics, database, pool,
+    close: async () => {
+      await pool.end();
+      await database.stop();
+    },
+  };
+}
