@@ -1,10 +1,25 @@
 // `tng serve [services...]`: the composition root. With no names it runs all four services in
-// one process (what `npm start` does); each can also run alone.
-import type { FastifyInstance } from 'fastify';
+// one process (what `npm start` does); each can also run alone. Adapters are chosen by
+// configuration: Redis when REDIS_URL is set, in-process otherwise.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AccessAuthenticator } from '../shared/auth/access-authenticator';
+import { RefreshTokenStore } from '../shared/auth/refresh-token.store';
+import { SessionRevocation } from '../shared/auth/session-revocation';
+import { AccessTokens } from '../shared/auth/tokens';
+import { InProcessCache } from '../shared/adapters/cache/in-process.cache';
+import { createRedisClient } from '../shared/adapters/cache/redis-client';
+import { RedisCache } from '../shared/adapters/cache/redis.cache';
 import { loadConfig } from '../shared/config/load-config';
-import { createHttpServer } from '../shared/http/create-http-server';
+import { createHttpServer, registerService } from '../shared/http/create-http-server';
 import { healthRoutes } from '../shared/http/health.routes';
+import type { Cache } from '../shared/ports/cache.port';
+import { resolveJwtSecret } from '../shared/runtime/jwt-secret';
 import { openRuntime, type Runtime } from '../shared/runtime/runtime';
+import { commandApi } from '../command-api/src/command-api.plugin';
+import { bootstrapSystemAccounts } from '../command-api/src/bootstrap-system-accounts';
+import { createCommandDeps } from '../command-api/src/command-deps';
+import { startProjector } from '../projector/src/projector.service';
+import { queryApi } from '../query-api/src/query-api.plugin';
 
 export const SERVICE_NAMES = ['command-api', 'query-api', 'projector', 'sagas'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -14,19 +29,92 @@ export type Server = { app: FastifyInstance; runtime: Runtime; url: string; stop
 export async function startServer(names: readonly ServiceName[]): Promise<Server> {
   const config = loadConfig();
   const runtime = await openRuntime(config);
+  const { logger, pool, store, metrics } = runtime;
+  const stops: Array<() => Promise<void>> = [];
+  const { cache, tokens, sessions, authenticate, accessTokenTtlMs } = await createAuth(
+    runtime,
+    stops,
+  );
   const app = await createHttpServer({
-    logger: runtime.logger, metrics: runtime.metrics, version: process.env.npm_package_version ?? 'dev',
+    logger,
+    metrics,
+    version: process.env.npm_package_version ?? 'dev',
   });
   await healthRoutes(app, runtime);
-  runtime.logger.debug({ services: names }, 'starting services');
+  if (names.includes('command-api')) {
+    await bootstrapSystemAccounts(store, new Date());
+    const refreshTokens = new RefreshTokenStore({ pool, accessTokenTtlMs });
+    const deps = {
+      ...createCommandDeps(store, metrics),
+      tokens,
+      refreshTokens,
+      sessions,
+      accessTokenTtlMs,
+      authenticate,
+    };
+    await registerService(app, commandApi(deps));
+  }
+  if (names.includes('query-api')) {
+    await registerService(
+      app,
+      queryApi({
+        pool,
+        cache,
+        store,
+        authenticate,
+        readYourWritesWaitMsMax: config.READ_YOUR_WRITES_WAIT_MS_MAX,
+      }),
+    );
+  }
+  if (names.includes('projector')) {
+    const projector = startProjector({
+      pool,
+      store,
+      cache,
+      logger,
+      metrics,
+      batchSizeMax: config.PROJECTOR_BATCH_SIZE_MAX,
+    });
+    stops.unshift(() => projector.stop());
+  }
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST}:${port}`;
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= (async () => {
-    await app.close();
-    await runtime.close();
-  })());
+  const stop = () =>
+    (stopping ??= (async () => {
+      await app.close();
+      for (const step of stops) await step();
+      await runtime.close();
+    })());
   return { app, runtime, url, stop };
+}
+
+/** Cache (Redis or in-process), tokens, session revocation and the authenticate hook. */
+async function createAuth(runtime: Runtime, stops: Array<() => Promise<void>>) {
+  const { config, logger, pool } = runtime;
+  const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL, logger) : undefined;
+  if (redis)
+    stops.push(async () => {
+      redis.disconnect();
+    });
+  const sharedCache = redis ? new RedisCache({ client: redis }) : undefined;
+  const cache: Cache = sharedCache ?? new InProcessCache();
+  const accessTokenTtlMs = config.ACCESS_TOKEN_TTL_SECONDS * 1000;
+  const tokens = new AccessTokens({ secret: resolveJwtSecret(config), ttlMs: accessTokenTtlMs });
+  const sessions = new SessionRevocation({
+    pool,
+    listenerDatabaseUrl: runtime.database.url,
+    log: logger,
+    ...(sharedCache ? { sharedCache } : {}),
+  });
+  await sessions.start();
+  stops.push(() => sessions.stop());
+  const authenticator = new AccessAuthenticator(tokens, sessions);
+  const authenticate = async (request: FastifyRequest) => {
+    request.principal = await authenticator.authenticate(request.headers.authorization);
+  };
+
+  return { cache, tokens, sessions, authenticate, accessTokenTtlMs };
 }

@@ -23,10 +23,13 @@ program
     printWelcome(server.url, server.runtime.database.embedded, names);
     const shutdown = (signal: string) => {
       server.runtime.logger.info({ signal }, 'shutting down');
-      server.stop().then(() => process.exit(0), (error: unknown) => {
-        server.runtime.logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      });
+      server.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          server.runtime.logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);

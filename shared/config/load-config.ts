@@ -11,7 +11,11 @@ const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   DATABASE_URL: optionalString, // unset: embedded Postgres in DATA_DIR
   REDIS_URL: optionalString, // unset: in-process cache, limits and deny-list
-  KAFKA_BROKERS: z.string().min(1).transform((csv) => csv.split(',')).optional(),
+  KAFKA_BROKERS: z
+    .string()
+    .min(1)
+    .transform((csv) => csv.split(','))
+    .optional(),
   KURRENTDB_URL: optionalString,
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,

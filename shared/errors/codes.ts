@@ -37,6 +37,10 @@ export const ERROR_CODES = {
   unavailable: { status: 503, title: 'Service unavailable' },
   projection_lagging: { status: 503, title: 'Read models are behind the requested position' },
   internal_error: { status: 500, title: 'Internal server error' },
+  // Added for the domain deciders (shared/domain).
+  already_exists: { status: 409, title: 'Resource already exists' },
+  wallet_not_empty: { status: 422, title: 'Wallet still holds funds' },
+  role_not_revocable: { status: 422, title: 'Role cannot be revoked' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

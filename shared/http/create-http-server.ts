@@ -2,12 +2,21 @@
 // strict JSON only (no type coercion), 1 MiB bodies, request metrics, OpenAPI at /docs.
 // Services add their routes as encapsulated plugins (see registerService).
 import Fastify, {
-  LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync,
+  LogController,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
 } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
-  jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from '../telemetry/logger';
 import type { Metrics } from '../telemetry/metrics';
@@ -69,8 +78,13 @@ function installErrorHandling(app: FastifyInstance): void {
     void reply.status(body.status).type('application/problem+json').send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).type('application/problem+json')
-      .send({ ...problem('not_found', `no route ${request.method} ${request.url}`), instance: request.url });
+    void reply
+      .status(404)
+      .type('application/problem+json')
+      .send({
+        ...problem('not_found', `no route ${request.method} ${request.url}`),
+        instance: request.url,
+      });
   });
 }
 
@@ -84,3 +98,9 @@ function installRequestMetrics(app: FastifyInstance, metrics: Metrics): void {
     );
   });
 }
+
+/** A Fastify instance typed by our zod schemas, as route modules receive it. */
+export type ZodApp = FastifyInstance<
+  RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression,
+  FastifyBaseLogger, ZodTypeProvider
+>;

@@ -14,13 +14,19 @@ export async function healthRoutes(
     try {
       const pending = await pendingMigrations((sql) => deps.pool.query(sql));
       if (pending.length > 0) {
-        return reply.status(503).header('retry-after', '5').type('application/problem+json')
+        return reply
+          .status(503)
+          .header('retry-after', '5')
+          .type('application/problem+json')
           .send(problem('unavailable', `migrations pending: ${pending.join(', ')}`));
       }
       return { status: 'ready' };
     } catch (error) {
       request.log.warn({ err: error }, 'readiness check failed');
-      return reply.status(503).header('retry-after', '5').type('application/problem+json')
+      return reply
+        .status(503)
+        .header('retry-after', '5')
+        .type('application/problem+json')
         .send(problem('unavailable', 'database unreachable'));
     }
   });

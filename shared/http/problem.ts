@@ -42,7 +42,11 @@ export function toProblem(error: unknown, instance: string): ProblemDetails {
       path: `${error.validationContext ?? 'body'}${issue.instancePath || ''}`,
       message: issue.message ?? 'invalid',
     }));
-    return { ...problem('invalid_request', 'the request does not match the schema'), errors, instance };
+    return {
+      ...problem('invalid_request', 'the request does not match the schema'),
+      errors,
+      instance,
+    };
   }
   const fastifyCode = (error as { code?: unknown }).code;
   if (typeof fastifyCode === 'string' && FASTIFY_CODES[fastifyCode]) {

@@ -104,6 +104,8 @@ export interface EventStore {
   /** Resolves when new events may be readable, or after `timeoutMs`. */
   waitForAppend(timeoutMs: number): Promise<void>;
   findIdempotency(scope: string, key: string): Promise<IdempotencyRecord | null>;
+  /** The owner of a unique claim (e.g. the user id of an e-mail), or null. */
+  findUniqueClaim(scope: string, value: string): Promise<string | null>;
   /** Recomputes every hash chain and checks versions are contiguous from 1. */
   verifyStreams(options?: { onProgress?: (streams: number) => void }): Promise<StreamVerification>;
   close(): Promise<void>;

@@ -7,6 +7,9 @@ import { migrate } from '../adapters/postgres/migrate';
 import { createLogger, type Logger } from '../telemetry/logger';
 import { createMetrics, type Metrics } from '../telemetry/metrics';
 import { openDatabase, type DatabaseHandle } from './open-database';
+import { PostgresEventStore } from '../adapters/event-store/postgres.event-store';
+import { domainEventCodec } from '../domain/event-codec';
+import type { EventStore } from '../ports/event-store.port';
 
 export type Runtime = {
   config: Config;
@@ -14,6 +17,7 @@ export type Runtime = {
   metrics: Metrics;
   database: DatabaseHandle;
   pool: Pool;
+  store: EventStore;
   close(): Promise<void>;
 };
 
@@ -53,9 +57,16 @@ export async function openRuntime(
     if (error.code === '57P01') logger.debug('Postgres is shutting down');
     else logger.warn({ err: error }, 'idle Postgres client failed');
   });
+  const store = new PostgresEventStore({ connection: { pool }, codec: domainEventCodec });
   return {
-    config, logger, metrics, database, pool,
+    config,
+    logger,
+    metrics,
+    database,
+    pool,
+    store,
     close: async () => {
+      await store.close();
       await pool.end();
       await database.stop();
     },

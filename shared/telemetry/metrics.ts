@@ -58,7 +58,13 @@ export function createMetrics() {
   });
   buildInfo.set({ version: process.env.npm_package_version ?? 'dev', node: process.version }, 1);
   return {
-    registry, httpDuration, commands, versionConflicts, eventsAppended,
-    projectionPosition, projectionLag, conservationImbalance,
+    registry,
+    httpDuration,
+    commands,
+    versionConflicts,
+    eventsAppended,
+    projectionPosition,
+    projectionLag,
+    conservationImbalance,
   };
 }

@@ -1,0 +1,73 @@
+// Registration and role changes on the user aggregate. The e-mail's uniqueness is a claim
+// written in the same transaction as UserRegistered, so two registrations of one e-mail can
+// never both succeed, and login finds the user without waiting for a read model.
+import { DomainError } from '../../../shared/errors/domain-error';
+import { userId as toUserId } from '../../../shared/domain/ids';
+import { grantRole, register } from '../../../shared/domain/user/user.decider';
+import { normalizeEmail } from '../../../shared/domain/user/user.events';
+import { userStreamId } from '../../../shared/domain/user/user.streams';
+import type { EventMetadata } from '../../../shared/ports/event-store.port';
+import type { CommandDeps } from '../command-deps';
+import type { Outcome } from '../command-runner';
+import { newEvents } from '../new-events';
+
+export const EMAIL_CLAIM_SCOPE = 'email';
+
+export function decideRegister(
+  input: Readonly<{
+    userId: string;
+    email: string;
+    name: string;
+    passwordHash: string;
+    metadata: EventMetadata;
+  }>,
+): Outcome {
+  const email = normalizeEmail(input.email);
+  const userId = toUserId(input.userId);
+  const events = register(
+    { type: 'RegisterUser', userId, email, name: input.name, passwordHash: input.passwordHash },
+    { status: 'absent' },
+  );
+  return {
+    status: 201,
+    body: { userId: input.userId },
+    append: {
+      streams: [
+        {
+          streamId: userStreamId(userId),
+          expectedVersion: 'no-stream',
+          events: newEvents(events, `register:${input.userId}`, input.metadata),
+        },
+      ],
+      uniqueClaims: [{ scope: EMAIL_CLAIM_SCOPE, value: email, ownerId: input.userId }],
+    },
+  };
+}
+
+export async function decideGrantRole(
+  deps: CommandDeps,
+  input: Readonly<{
+    userId: string;
+    role: string;
+    seed: string;
+    metadata: EventMetadata;
+  }>,
+): Promise<Outcome> {
+  const loaded = await deps.users.load(input.userId);
+  if (loaded.state.status === 'absent') throw new DomainError('not_found', 'no such user');
+  const userId = toUserId(input.userId);
+  const events = grantRole({ type: 'GrantRole', userId, role: input.role }, loaded.state);
+  return {
+    status: 200,
+    body: { userId: input.userId, role: input.role, changed: events.length > 0 },
+    append: {
+      streams: [
+        {
+          streamId: userStreamId(userId),
+          expectedVersion: loaded.version,
+          events: newEvents(events, input.seed, input.metadata),
+        },
+      ],
+    },
+  };
+}

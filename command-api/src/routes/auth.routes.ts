@@ -1,0 +1,158 @@
+// Register, login, refresh, logout and /v1/me. Login answers unknown e-mail and wrong password
+// with the same body after the same amount of scrypt work. Refresh tokens rotate; a reused one
+// revokes its family. Logout revokes the session (its access tokens and refresh family) at once.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod/v4';
+import { hashPassword, verifyPasswordOrDummy } from '../../../shared/auth/password-hasher';
+import type { RefreshTokenStore } from '../../../shared/auth/refresh-token.store';
+import type { SessionRevocation } from '../../../shared/auth/session-revocation';
+import type { AccessTokens } from '../../../shared/auth/tokens';
+import {
+  EMAIL_LENGTH_MAX,
+  NAME_LENGTH_MAX,
+  normalizeEmail,
+} from '../../../shared/domain/user/user.events';
+import { DomainError } from '../../../shared/errors/domain-error';
+import { principalOf } from '../../../shared/http/principal';
+import { UniqueClaimTaken } from '../../../shared/ports/event-store.port';
+import type { CommandDeps } from '../command-deps';
+import { runCommand } from '../command-runner';
+import { decideRegister, EMAIL_CLAIM_SCOPE } from '../handlers/user.handlers';
+import { metadataFor } from '../new-events';
+import { sendCommandReply } from './reply';
+
+export type AuthDeps = CommandDeps &
+  Readonly<{
+    tokens: AccessTokens;
+    refreshTokens: RefreshTokenStore;
+    sessions: SessionRevocation;
+    accessTokenTtlMs: number;
+  }>;
+
+const EmailSchema = z
+  .string()
+  .min(3)
+  .max(EMAIL_LENGTH_MAX)
+  .regex(/^[^\s@]+@[^\s@]+$/, 'an e-mail');
+const RegisterBody = z.strictObject({
+  email: EmailSchema,
+  password: z.string().min(12).max(128),
+  name: z.string().min(1).max(NAME_LENGTH_MAX),
+});
+const LoginBody = z.strictObject({
+  email: z.string().max(EMAIL_LENGTH_MAX),
+  password: z.string().max(128),
+});
+const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(200) });
+const invalidCredentials = () =>
+  new DomainError('invalid_credentials', 'e-mail or password is wrong');
+
+export function publicAuthRoutes(deps: AuthDeps): FastifyPluginAsync {
+  return async (root) => {
+    const app = root.withTypeProvider<ZodTypeProvider>();
+
+    /** Access + refresh pair for a session of `userId`, with roles and plan from its stream. */
+    async function tokenPair(userId: string, refresh: { refreshToken: string; familyId: string }) {
+      const { state } = await deps.users.load(userId);
+      if (state.status === 'absent') throw new DomainError('invalid_token', 'unknown user');
+      const access = deps.tokens.issue({
+        userId,
+        sessionId: refresh.familyId,
+        roles: [...state.roles],
+        plan: state.plan,
+      });
+      return {
+        accessToken: access.accessToken,
+        refreshToken: refresh.refreshToken,
+        tokenType: 'Bearer',
+        expiresIn: access.expiresInSeconds,
+      };
+    }
+
+    app.post(
+      '/v1/auth/register',
+      { schema: { body: RegisterBody, tags: ['auth'] } },
+      async (request, reply) => {
+        const userId = deps.newId();
+        const passwordHash = await hashPassword(request.body.password);
+        const metadata = metadataFor({ id: request.id, principalId: userId }, deps.clock());
+        try {
+          const result = await runCommand(deps, {
+            name: 'register',
+            lockKeys: [`email:${normalizeEmail(request.body.email)}`],
+            idempotency: null,
+            decide: async () =>
+              decideRegister({
+                userId,
+                email: request.body.email,
+                name: request.body.name,
+                passwordHash,
+                metadata,
+              }),
+          });
+          return sendCommandReply(reply, result);
+        } catch (error) {
+          if (error instanceof UniqueClaimTaken) {
+            throw new DomainError('email_taken', 'an account with this e-mail exists');
+          }
+          throw error;
+        }
+      },
+    );
+
+    app.post('/v1/auth/login', { schema: { body: LoginBody, tags: ['auth'] } }, async (request) => {
+      const email = normalizeEmail(request.body.email);
+      const userId = await deps.store.findUniqueClaim(EMAIL_CLAIM_SCOPE, email);
+      const user = userId ? (await deps.users.load(userId)).state : null;
+      const storedHash = user?.status === 'registered' ? user.passwordHash : null;
+      const matches = await verifyPasswordOrDummy(request.body.password, storedHash);
+      if (!matches || !userId) throw invalidCredentials();
+      return tokenPair(userId, await deps.refreshTokens.issue(userId));
+    });
+
+    app.post(
+      '/v1/auth/refresh',
+      { schema: { body: RefreshBody, tags: ['auth'] } },
+      async (request) => {
+        const rotated = await deps.refreshTokens.rotate(request.body.refreshToken);
+        return tokenPair(rotated.userId, rotated);
+      },
+    );
+  };
+}
+
+/** Routes for a signed-in caller; the plugin that registers them authenticates first. */
+export function authRoutes(deps: AuthDeps): FastifyPluginAsync {
+  return async (root) => {
+    const app = root.withTypeProvider<ZodTypeProvider>();
+
+    app.post(
+      '/v1/auth/logout',
+      { schema: { tags: ['auth'], security: [{ bearer: [] }] } },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const until = new Date(deps.clock().getTime() + deps.accessTokenTtlMs);
+        await deps.sessions.revoke(principal.sessionId, until);
+        return reply.status(204).send();
+      },
+    );
+
+    app.get(
+      '/v1/me',
+      { schema: { tags: ['auth'], security: [{ bearer: [] }] } },
+      async (request) => {
+        const { userId } = principalOf(request);
+        const { state } = await deps.users.load(userId);
+        if (state.status === 'absent') throw new DomainError('not_found', 'no such user');
+        return {
+          userId,
+          email: state.email,
+          name: state.name,
+          roles: [...state.roles].sort(),
+          plan: state.plan,
+        };
+      },
+    );
+  };
+}

@@ -1,0 +1,138 @@
+// Opening wallets, and the admin routes that freeze, unfreeze and adjust them.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ZodApp } from '../../../shared/http/create-http-server';
+import { z } from 'zod/v4';
+import { DEFAULT_CURRENCY } from '../../../shared/domain/money/money';
+import { principalOf, requireRole } from '../../../shared/http/principal';
+import {
+  AmountSchema,
+  CurrencySchema,
+  ReasonSchema,
+  WalletIdParams,
+} from '../../../shared/http/schemas';
+import type { CommandDeps } from '../command-deps';
+import { runCommand } from '../command-runner';
+import { decideAdjustment, decideFreeze, decideOpenWallet } from '../handlers/wallet.handlers';
+import { commandContext } from './money.routes';
+import { sendCommandReply } from './reply';
+
+const OpenWalletBody = z.strictObject({ currency: CurrencySchema.optional() });
+const FreezeBody = z.strictObject({ reason: ReasonSchema });
+const AdjustmentBody = z.strictObject({
+  amount: AmountSchema,
+  currency: CurrencySchema,
+  direction: z.enum(['credit', 'debit']),
+  reason: ReasonSchema,
+});
+const secured = { security: [{ bearer: [] }] };
+
+export function walletRoutes(deps: CommandDeps): FastifyPluginAsync {
+  return async (root) => {
+    const app = root.withTypeProvider<ZodTypeProvider>();
+
+    postWalletsRoute(app, deps);
+
+    postAdminWalletsWalletIdFreezeRoute(app, deps);
+
+    postAdminWalletsWalletIdUnfreezeRoute(app, deps);
+
+    postAdminWalletsWalletIdAdjustmentsRoute(app, deps);
+  };
+}
+
+function postWalletsRoute(app: ZodApp, deps: CommandDeps): void {
+  app.post(
+    '/v1/wallets',
+    {
+      schema: { body: OpenWalletBody.nullish(), tags: ['wallets'], ...secured },
+    },
+    async (request, reply) => {
+      const ctx = commandContext(deps, request, false);
+      const currency = request.body?.currency ?? DEFAULT_CURRENCY;
+      const result = await runCommand(deps, {
+        name: 'open_wallet',
+        lockKeys: [ctx.seed],
+        idempotency: ctx.idempotency,
+        decide: async () => decideOpenWallet(ctx.seed, currency, 'user', ctx),
+      });
+      return sendCommandReply(reply, result);
+    },
+  );
+}
+
+function postAdminWalletsWalletIdFreezeRoute(app: ZodApp, deps: CommandDeps): void {
+  app.post(
+    '/v1/admin/wallets/:walletId/freeze',
+    {
+      schema: { params: WalletIdParams, body: FreezeBody, tags: ['admin'], ...secured },
+    },
+    async (request, reply) => {
+      requireRole(principalOf(request), 'admin');
+      const ctx = commandContext(deps, request, false);
+      const { walletId } = request.params;
+      const result = await runCommand(deps, {
+        name: 'freeze_wallet',
+        lockKeys: [walletId],
+        idempotency: ctx.idempotency,
+        decide: () =>
+          decideFreeze(deps, { walletId, freeze: true, reason: request.body.reason }, ctx),
+      });
+      return sendCommandReply(reply, result);
+    },
+  );
+}
+
+function postAdminWalletsWalletIdUnfreezeRoute(app: ZodApp, deps: CommandDeps): void {
+  app.post(
+    '/v1/admin/wallets/:walletId/unfreeze',
+    {
+      schema: { params: WalletIdParams, tags: ['admin'], ...secured },
+    },
+    async (request, reply) => {
+      requireRole(principalOf(request), 'admin');
+      const ctx = commandContext(deps, request, false);
+      const { walletId } = request.params;
+      const result = await runCommand(deps, {
+        name: 'unfreeze_wallet',
+        lockKeys: [walletId],
+        idempotency: ctx.idempotency,
+        decide: () => decideFreeze(deps, { walletId, freeze: false, reason: 'unfreeze' }, ctx),
+      });
+      return sendCommandReply(reply, result);
+    },
+  );
+}
+
+function postAdminWalletsWalletIdAdjustmentsRoute(app: ZodApp, deps: CommandDeps): void {
+  app.post(
+    '/v1/admin/wallets/:walletId/adjustments',
+    {
+      schema: { params: WalletIdParams, body: AdjustmentBody, tags: ['admin'], ...secured },
+    },
+    async (request, reply) => {
+      requireRole(principalOf(request), 'admin');
+      const ctx = commandContext(deps, request, true);
+      const { walletId } = request.params;
+      const { body } = request;
+      const result = await runCommand(deps, {
+        name: 'adjustment',
+        lockKeys: [walletId],
+        idempotency: ctx.idempotency,
+        decide: () =>
+          decideAdjustment(
+            deps,
+            {
+              walletId,
+              amountMinor: BigInt(body.amount),
+              currency: body.currency,
+              direction: body.direction,
+              reason: body.reason,
+            },
+            ctx,
+          ),
+      });
+      return sendCommandReply(reply, result);
+    },
+  );
+}

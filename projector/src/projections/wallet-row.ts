@@ -1,0 +1,184 @@
+// The pure part of the wallets projection: how one wallet event changes a wallet row, its
+// holds and its history. No I/O; the applier (wallets.projection.ts) loads and writes rows.
+// Paired assertions: the read model must agree with the aggregate's own arithmetic.
+import { assert, assertNever } from '../../../shared/errors/assert';
+import type { WalletEvent } from '../../../shared/domain/wallet/wallet.events';
+
+export type WalletRow = {
+  walletId: string;
+  ownerId: string | null;
+  kind: string;
+  systemAccount: string | null;
+  currency: string;
+  balance: bigint;
+  held: bigint;
+  status: string;
+  version: bigint;
+  openedAt: Date;
+  updatedAt: Date;
+};
+
+export type HoldRow = {
+  holdId: string;
+  walletId: string;
+  amount: bigint;
+  currency: string;
+  reason: string;
+  status: string;
+  expiresAt: Date;
+  capturedAmount: bigint | null;
+  updatedAt: Date;
+};
+
+export type TransactionRow = {
+  walletId: string;
+  streamVersion: bigint;
+  transactionId: string;
+  kind: string;
+  direction: 'debit' | 'credit';
+  amount: bigint;
+  currency: string;
+  balanceAfter: bigint;
+  counterpartyWalletId: string | null;
+  status: 'completed' | 'failed';
+  note: string | null;
+  createdAt: Date;
+};
+
+export type Context = { streamVersion: bigint; recordedAt: Date };
+export type Effects = {
+  wallet: WalletRow | null;
+  hold?: HoldRow;
+  transaction?: TransactionRow;
+};
+
+const HISTORY_KIND = {
+  transfer: 'transfer',
+  payment: 'payment',
+  adjustment: 'adjustment',
+  hold_capture: 'hold',
+  top_up: 'top_up',
+} as const;
+
+export function projectWalletEvent(
+  wallet: WalletRow | null,
+  holdOf: (holdId: string) => HoldRow | undefined,
+  event: WalletEvent,
+  context: Context,
+): Effects {
+  if (event.type === 'WalletOpened') {
+    const { walletId, ownerId, kind, currency, systemAccount } = event.data;
+    return {
+      wallet: {
+        walletId,
+        ownerId,
+        kind,
+        systemAccount: systemAccount ?? null,
+        currency,
+        balance: 0n,
+        held: 0n,
+        status: 'active',
+        version: context.streamVersion,
+        openedAt: context.recordedAt,
+        updatedAt: context.recordedAt,
+      },
+    };
+  }
+  assert(wallet !== null, `${event.type} follows an opening`);
+  const next: WalletRow = {
+    ...wallet,
+    version: context.streamVersion,
+    updatedAt: context.recordedAt,
+  };
+  switch (event.type) {
+    case 'WalletDebited':
+    case 'WalletCredited':
+    case 'TransferRejected':
+      return movement(next, wallet, event, context);
+    case 'HoldPlaced': {
+      const { holdId, amountMinor, currency, reason, expiresAt } = event.data;
+      next.held = wallet.held + amountMinor;
+      return {
+        wallet: next,
+        hold: {
+          holdId,
+          walletId: wallet.walletId,
+          amount: amountMinor,
+          currency,
+          reason,
+          status: 'active',
+          expiresAt: new Date(expiresAt),
+          capturedAmount: null,
+          updatedAt: context.recordedAt,
+        },
+      };
+    }
+    case 'HoldCaptured':
+    case 'HoldReleased':
+    case 'HoldExpired':
+      return endHold(next, wallet, holdOf(event.data.holdId), event, context);
+    case 'WalletFrozen':
+      return { wallet: { ...next, status: 'frozen' } };
+    case 'WalletUnfrozen':
+      return { wallet: { ...next, status: 'active' } };
+    case 'WalletClosed':
+      return { wallet: { ...next, status: 'closed' } };
+    default:
+      return assertNever(event);
+  }
+}
+
+function endHold(
+  next: WalletRow,
+  wallet: WalletRow,
+  hold: HoldRow | undefined,
+  event: Extract<WalletEvent, { type: 'HoldCaptured' | 'HoldReleased' | 'HoldExpired' }>,
+  context: Context,
+): Effects {
+  assert(hold !== undefined && hold.status === 'active', `${event.type} ends an active hold`);
+  next.held = wallet.held - hold.amount;
+  assert(next.held >= 0n, 'held never goes below zero');
+  const status =
+    event.type === 'HoldCaptured'
+      ? 'captured'
+      : event.type === 'HoldReleased'
+        ? 'released'
+        : 'expired';
+  let capturedAmount: bigint | null = null;
+  if (event.type === 'HoldCaptured') {
+    const { capturedAmountMinor, releasedAmountMinor } = event.data;
+    assert(capturedAmountMinor + releasedAmountMinor === hold.amount, 'a capture ends the hold');
+    capturedAmount = capturedAmountMinor;
+  }
+  return { wallet: next, hold: { ...hold, status, capturedAmount, updatedAt: context.recordedAt } };
+}
+
+/** A posted debit or credit moves the balance; a rejection records a failed attempt only. */
+function movement(
+  next: WalletRow,
+  wallet: WalletRow,
+  event: Extract<WalletEvent, { type: 'WalletDebited' | 'WalletCredited' | 'TransferRejected' }>,
+  context: Context,
+): Effects {
+  const { amountMinor, movementKind, movementId, counterpartyWalletId, note } = event.data;
+  const failed = event.type === 'TransferRejected';
+  const credit = event.type === 'WalletCredited';
+  if (!failed) next.balance = credit ? wallet.balance + amountMinor : wallet.balance - amountMinor;
+  return {
+    wallet: next,
+    transaction: {
+      walletId: wallet.walletId,
+      streamVersion: context.streamVersion,
+      transactionId: movementId,
+      kind: HISTORY_KIND[movementKind],
+      direction: credit ? 'credit' : 'debit',
+      amount: amountMinor,
+      currency: event.data.currency,
+      balanceAfter: next.balance,
+      counterpartyWalletId,
+      status: failed ? 'failed' : 'completed',
+      note: note ?? null,
+      createdAt: context.recordedAt,
+    },
+  };
+}

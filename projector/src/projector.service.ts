@@ -1,0 +1,32 @@
+// The projector service: one runner per projection, each tailing the event log from its own
+// checkpoint. Stopping waits for the runners' current batches to finish.
+import type { Pool } from 'pg';
+import type { Cache } from '../../shared/ports/cache.port';
+import type { EventStore } from '../../shared/ports/event-store.port';
+import type { Logger } from '../../shared/telemetry/logger';
+import type { Metrics } from '../../shared/telemetry/metrics';
+import { runProjection } from './projection-runner';
+import { createProjections } from './projections/registry';
+
+export type ProjectorDeps = {
+  pool: Pool;
+  store: EventStore;
+  cache?: Cache;
+  logger: Logger;
+  metrics: Metrics;
+  batchSizeMax: number;
+};
+
+export function startProjector(deps: ProjectorDeps): { stop(): Promise<void> } {
+  const controller = new AbortController();
+  const runs = [...createProjections(deps.cache).values()].map((projection) =>
+    runProjection({ ...deps, projection }, controller.signal),
+  );
+  deps.logger.info({ projections: runs.length }, 'projector started');
+  return {
+    stop: async () => {
+      controller.abort();
+      await Promise.allSettled(runs);
+    },
+  };
+}

@@ -1,0 +1,146 @@
+// The query API: reads read models (never the event log, except the audit routes), honours
+// X-Min-Position for read-your-writes, and answers 404 for anything the caller may not see.
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Pool } from 'pg';
+import { z } from 'zod/v4';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ZodApp } from '../../shared/http/create-http-server';
+import type { Cache } from '../../shared/ports/cache.port';
+import type { EventStore } from '../../shared/ports/event-store.port';
+import { DomainError } from '../../shared/errors/domain-error';
+import { canReadAnything, principalOf } from '../../shared/http/principal';
+import { decodeCursor, page, pageLimit, PageQuerySchema } from '../../shared/http/pagination';
+import { IdSchema } from '../../shared/http/schemas';
+import { walletCacheKey } from '../../shared/read-models/read-model-names';
+import { waitForPosition } from './position-waiter';
+import {
+  findTransfer,
+  findWallet,
+  listTransactions,
+  listWallets,
+  type WalletView,
+} from './wallet-queries';
+import { auditRoutes } from './audit.routes';
+
+export type QueryApiDeps = {
+  pool: Pool;
+  cache: Cache;
+  store: EventStore;
+  authenticate: (request: FastifyRequest) => Promise<void>;
+  readYourWritesWaitMsMax: number;
+};
+
+const WalletParams = z.strictObject({ walletId: IdSchema });
+const notFound = () => new DomainError('not_found', 'no such resource');
+
+export function queryApi(deps: QueryApiDeps): FastifyPluginAsync {
+  return async (root) => {
+    const app = root.withTypeProvider<ZodTypeProvider>();
+    app.addHook('preHandler', async (request) => {
+      await deps.authenticate(request);
+      const token = request.headers['x-min-position'];
+      if (typeof token === 'string') {
+        await waitForPosition(deps.pool, token, deps.readYourWritesWaitMsMax);
+      }
+    });
+
+    getWalletsRoute(app, deps);
+
+    getWalletsWalletIdRoute(app, deps);
+
+    getWalletsWalletIdTransactionsRoute(app, deps);
+
+    getTransfersTransferIdRoute(app, deps);
+
+    await app.register(auditRoutes({ store: deps.store }));
+  };
+}
+
+function getWalletsRoute(app: ZodApp, deps: QueryApiDeps): void {
+  app.get(
+    '/v1/wallets',
+    {
+      schema: { querystring: PageQuerySchema, tags: ['wallets'], security: [{ bearer: [] }] },
+    },
+    async (request) => {
+      const limit = pageLimit(request.query.limit);
+      const after = decodeCursor(request.query.cursor, /^[\w-]{1,100}$/);
+      const rows = await listWallets(deps.pool, principalOf(request).userId, after, limit);
+      return page(rows, limit, (row) => row.walletId);
+    },
+  );
+}
+
+function getWalletsWalletIdRoute(app: ZodApp, deps: QueryApiDeps): void {
+  app.get(
+    '/v1/wallets/:walletId',
+    {
+      schema: { params: WalletParams, tags: ['wallets'], security: [{ bearer: [] }] },
+    },
+    async (request) => visibleWallet(deps, request, request.params.walletId),
+  );
+}
+
+function getWalletsWalletIdTransactionsRoute(app: ZodApp, deps: QueryApiDeps): void {
+  app.get(
+    '/v1/wallets/:walletId/transactions',
+    {
+      schema: {
+        params: WalletParams,
+        querystring: PageQuerySchema,
+        tags: ['wallets'],
+        security: [{ bearer: [] }],
+      },
+    },
+    async (request) => {
+      await visibleWallet(deps, request, request.params.walletId);
+      const limit = pageLimit(request.query.limit);
+      const before = decodeCursor(request.query.cursor, /^[0-9]{1,19}$/);
+      const rows = await listTransactions(
+        deps.pool,
+        request.params.walletId,
+        before === undefined ? undefined : BigInt(before),
+        limit,
+      );
+      const { items, nextCursor } = page(rows, limit, (row) => row.sequence);
+      return { items: items.map(({ sequence: _sequence, ...item }) => item), nextCursor };
+    },
+  );
+}
+
+function getTransfersTransferIdRoute(app: ZodApp, deps: QueryApiDeps): void {
+  app.get(
+    '/v1/transfers/:transferId',
+    {
+      schema: {
+        params: z.strictObject({ transferId: IdSchema }),
+        tags: ['transfers'],
+        security: [{ bearer: [] }],
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const viewer = canReadAnything(principal) ? null : principal.userId;
+      const transfer = await findTransfer(deps.pool, request.params.transferId, viewer);
+      if (!transfer) throw notFound();
+      return transfer;
+    },
+  );
+}
+
+/** The wallet if the caller may see it: cache first unless a position was demanded. */
+async function visibleWallet(
+  deps: QueryApiDeps,
+  request: FastifyRequest,
+  walletId: string,
+): Promise<WalletView> {
+  const principal = principalOf(request);
+  const fresh = request.headers['x-min-position'] !== undefined;
+  const cached = fresh ? null : await deps.cache.get(walletCacheKey(walletId)).catch(() => null);
+  const wallet = cached
+    ? (JSON.parse(cached) as WalletView)
+    : await findWallet(deps.pool, walletId);
+  if (!wallet) throw notFound();
+  if (wallet.ownerId !== principal.userId && !canReadAnything(principal)) throw notFound();
+  return wallet;
+}

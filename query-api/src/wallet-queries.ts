@@ -1,0 +1,174 @@
+// SQL over the read models for wallet views. Amounts leave the database as bigint and are
+// sent as decimal strings; no float ever touches them.
+import type { Pool } from 'pg';
+
+export type WalletView = {
+  walletId: string;
+  ownerId: string | null;
+  currency: string;
+  balance: string;
+  available: string;
+  held: string;
+  status: string;
+  version: string;
+};
+
+type WalletRow = {
+  wallet_id: string;
+  owner_id: string | null;
+  currency: string;
+  balance: bigint;
+  held: bigint;
+  status: string;
+  version: bigint;
+};
+
+const WALLET_COLUMNS = 'wallet_id, owner_id, currency, balance, held, status, version';
+
+export const toWalletView = (row: WalletRow): WalletView => ({
+  walletId: row.wallet_id,
+  ownerId: row.owner_id,
+  currency: row.currency,
+  balance: row.balance.toString(),
+  available: (row.balance - row.held).toString(),
+  held: row.held.toString(),
+  status: row.status,
+  version: row.version.toString(),
+});
+
+export async function findWallet(pool: Pool, walletId: string): Promise<WalletView | null> {
+  const result = await pool.query<WalletRow>(
+    `select ${WALLET_COLUMNS} from rm_wallets where wallet_id = $1`,
+    [walletId],
+  );
+  return result.rows[0] ? toWalletView(result.rows[0]) : null;
+}
+
+export async function listWallets(
+  pool: Pool,
+  ownerId: string,
+  after: string | undefined,
+  limit: number,
+): Promise<WalletView[]> {
+  const result = await pool.query<WalletRow>(
+    `select ${WALLET_COLUMNS} from rm_wallets
+      where owner_id = $1 and ($2::text is null or wallet_id > $2)
+      order by wallet_id limit $3`,
+    [ownerId, after ?? null, limit + 1],
+  );
+  return result.rows.map(toWalletView);
+}
+
+export type TransactionView = {
+  transactionId: string;
+  kind: string;
+  direction: string;
+  amount: string;
+  currency: string;
+  balanceAfter: string;
+  counterpartyWalletId: string | null;
+  status: string;
+  note: string | null;
+  createdAt: string;
+  sequence: string;
+};
+
+type TransactionRow = {
+  stream_version: bigint;
+  transaction_id: string;
+  kind: string;
+  direction: string;
+  amount: bigint;
+  currency: string;
+  balance_after: bigint;
+  counterparty_wallet_id: string | null;
+  status: string;
+  note: string | null;
+  created_at: Date;
+};
+
+export async function listTransactions(
+  pool: Pool,
+  walletId: string,
+  beforeVersion: bigint | undefined,
+  limit: number,
+): Promise<TransactionView[]> {
+  const result = await pool.query<TransactionRow>(
+    `select stream_version, transaction_id, kind, direction, amount, currency, balance_after,
+            counterparty_wallet_id, status, note, created_at
+       from rm_wallet_transactions
+      where wallet_id = $1 and ($2::bigint is null or stream_version < $2)
+      order by stream_version desc limit $3`,
+    [walletId, beforeVersion?.toString() ?? null, limit + 1],
+  );
+  return result.rows.map((row) => ({
+    transactionId: row.transaction_id,
+    kind: row.kind,
+    direction: row.direction,
+    amount: row.amount.toString(),
+    currency: row.currency,
+    balanceAfter: row.balance_after.toString(),
+    counterpartyWalletId: row.counterparty_wallet_id,
+    status: row.status,
+    note: row.note,
+    createdAt: row.created_at.toISOString(),
+    sequence: row.stream_version.toString(),
+  }));
+}
+
+export type TransferView = {
+  transferId: string;
+  kind: string;
+  status: string;
+  sourceWalletId: string;
+  targetWalletId: string;
+  amount: string;
+  currency: string;
+  reason?: string;
+  note?: string;
+  createdAt: string;
+};
+
+type TransferRow = {
+  transfer_id: string;
+  kind: string;
+  status: string;
+  source_wallet_id: string;
+  target_wallet_id: string;
+  amount: bigint;
+  currency: string;
+  reason: string | null;
+  note: string | null;
+  created_at: Date;
+};
+
+/** The transfer, if `viewerId` owns either side (or is null: auditors and admins). */
+export async function findTransfer(
+  pool: Pool,
+  transferId: string,
+  viewerId: string | null,
+): Promise<TransferView | null> {
+  const result = await pool.query<TransferRow>(
+    `select t.* from rm_transfers t
+      where t.transfer_id = $1
+        and ($2::text is null or exists (
+              select 1 from rm_wallets w
+               where w.wallet_id in (t.source_wallet_id, t.target_wallet_id)
+                 and w.owner_id = $2))`,
+    [transferId, viewerId],
+  );
+  const row = result.rows[0];
+  if (!row) return null;
+  return {
+    transferId: row.transfer_id,
+    kind: row.kind,
+    status: row.status,
+    sourceWalletId: row.source_wallet_id,
+    targetWalletId: row.target_wallet_id,
+    amount: row.amount.toString(),
+    currency: row.currency,
+    ...(row.reason ? { reason: row.reason } : {}),
+    ...(row.note ? { note: row.note } : {}),
+    createdAt: row.created_at.toISOString(),
+  };
+}

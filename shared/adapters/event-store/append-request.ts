@@ -1,0 +1,66 @@
+// Preconditions every adapter asserts at the port boundary (STYLE.md §11), and the limits
+// that bound one append and one read. A request that breaks them is a caller bug, so it is
+// an InvariantViolation, never a domain rejection.
+import { assert } from '../../errors/assert';
+import type { AppendRequest, ExpectedVersion, NewEvent } from '../../ports/event-store.port';
+
+/** Events in one append: a transfer writes a handful; a larger batch is a bug. */
+export const APPEND_EVENTS_MAX = 1_000;
+/** Streams in one append. */
+export const APPEND_STREAMS_MAX = 100;
+/** Unique claims in one append. */
+export const APPEND_CLAIMS_MAX = 100;
+/** The largest `limit` of readStream and readAll. */
+export const READ_LIMIT_MAX = 10_000;
+
+// Lower case only: Postgres prints uuids in lower case, and the hash covers the id's text.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function assertValidAppend(request: AppendRequest): void {
+  assert(request.streams.length <= APPEND_STREAMS_MAX, 'too many streams in one append');
+  const streamIds = new Set(request.streams.map((stream) => stream.streamId));
+  assert(streamIds.size === request.streams.length, 'a stream appears once per append');
+  const events = request.streams.flatMap((stream) => stream.events);
+  assert(events.length <= APPEND_EVENTS_MAX, 'too many events in one append');
+  const eventIds = new Set(events.map((event) => event.eventId));
+  assert(eventIds.size === events.length, 'an event id appears once per append');
+  for (const stream of request.streams) {
+    assert(stream.streamId.length > 0, 'a stream id is not empty');
+    assertExpectedVersion(stream.expectedVersion);
+  }
+  events.forEach(assertValidEvent);
+  const status = request.idempotency?.responseStatus ?? 200;
+  assert(Number.isInteger(status) && status >= 100 && status <= 599, 'an HTTP status is stored');
+  const claims = request.uniqueClaims ?? [];
+  assert(claims.length <= APPEND_CLAIMS_MAX, 'too many unique claims in one append');
+  const claimKeys = new Set(claims.map((claim) => JSON.stringify([claim.scope, claim.value])));
+  assert(claimKeys.size === claims.length, 'a unique claim appears once per append');
+}
+
+function assertExpectedVersion(expected: ExpectedVersion): void {
+  if (typeof expected === 'bigint') assert(expected >= 0n, 'an expected version is >= 0');
+}
+
+function assertValidEvent(event: NewEvent): void {
+  assert(UUID.test(event.eventId), 'an event id is a lower-case uuid');
+  assert(event.type.length > 0, 'an event type is not empty');
+  assert(Number.isSafeInteger(event.schemaVersion), 'a schema version is an integer');
+  assert(event.schemaVersion >= 1, 'a schema version is >= 1');
+}
+
+export function assertReadLimit(limit: number): void {
+  assert(Number.isSafeInteger(limit), 'a read limit is an integer');
+  assert(limit >= 1, 'a read limit is >= 1');
+  assert(limit <= READ_LIMIT_MAX, 'a read limit is <= READ_LIMIT_MAX');
+}
+
+/** True when the stream's current version satisfies the expectation. */
+export function versionMatches(expected: ExpectedVersion, actual: bigint): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no-stream') return actual === 0n;
+  return expected === actual;
+}
+
+/** Every event id of the request, in request order. */
+export const requestEventIds = (request: AppendRequest): string[] =>
+  request.streams.flatMap((stream) => stream.events.map((event) => event.eventId));

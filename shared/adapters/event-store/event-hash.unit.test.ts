@@ -1,0 +1,84 @@
+// Goal: canonical JSON is byte-for-byte stable (key order, nesting, JSON.stringify's rules
+// for undefined and toJSON), and an event's hash depends on every hashed field and on the
+// hash before it, so any change to history shows.
+import { createHash } from 'node:crypto';
+import { InvariantViolation } from '../../errors/assert';
+import { GENESIS_HASH, canonicalJson, hashEvent, type HashedEvent } from './event-hash';
+
+describe('canonicalJson', () => {
+  test('sorts keys at every depth and writes no whitespace', () => {
+    const value = { b: 1, a: { d: [3, { z: true, y: null }], c: 'x' } };
+    expect(canonicalJson(value)).toBe('{"a":{"c":"x","d":[3,{"y":null,"z":true}]},"b":1}');
+  });
+
+  test('sorts integer-like keys as strings, which JS objects do not', () => {
+    expect(canonicalJson({ 10: 'ten', 9: 'nine', a: 'a' })).toBe('{"10":"ten","9":"nine","a":"a"}');
+  });
+
+  test('sorts by UTF-16 code units, as RFC 8785 requires', () => {
+    expect(canonicalJson({ '\u20ac': 1, '\r': 2, '1': 3, '\u00e9': 4 }))
+      .toBe('{"\\r":2,"1":3,"\u00e9":4,"\u20ac":1}');
+  });
+
+  test('agrees with JSON.stringify on undefined, toJSON, escapes and numbers', () => {
+    const value = {
+      skipped: undefined, at: new Date('2025-01-02T03:04:05.006Z'), list: [undefined, 1.5, -0],
+      text: 'quote " backslash \\ newline \n unicode \u2028 \ud83d\ude00', big: 1e21,
+    };
+    expect(JSON.parse(canonicalJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
+    expect(canonicalJson(value)).toBe(
+      '{"at":"2025-01-02T03:04:05.006Z","big":1e+21,"list":[null,1.5,0],' +
+      `"text":${JSON.stringify(value.text)}}`,
+    );
+  });
+
+  test('is unchanged by a JSON round trip (what a database gives back)', () => {
+    const value = { amount: { currency: 'MYR', amountMinor: '12345' }, tags: ['a', 'b'], n: 0.1 };
+    expect(canonicalJson(JSON.parse(JSON.stringify(value)))).toBe(canonicalJson(value));
+  });
+
+  test('refuses values JSON cannot carry', () => {
+    expect(() => canonicalJson({ amountMinor: 1n })).toThrow(InvariantViolation);
+    expect(() => canonicalJson({ ratio: Number.NaN })).toThrow(InvariantViolation);
+    expect(() => canonicalJson([Number.POSITIVE_INFINITY])).toThrow(InvariantViolation);
+  });
+});
+
+describe('hashEvent', () => {
+  const event: HashedEvent = {
+    streamId: 'wallet-1', streamVersion: 1n, eventId: '00000000-0000-4000-8000-000000000001',
+    type: 'WalletOpened', schemaVersion: 1, data: { currency: 'MYR' },
+    metadata: { occurredAt: '2025-01-01T00:00:00.000Z' },
+  };
+
+  test('is a hex SHA-256 that depends on every field and on the previous hash', () => {
+    const base = hashEvent(GENESIS_HASH, event);
+    expect(base).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashEvent(GENESIS_HASH, { ...event })).toBe(base);
+    const variants: HashedEvent[] = [
+      { ...event, streamId: 'wallet-2' }, { ...event, streamVersion: 2n },
+      { ...event, eventId: '00000000-0000-4000-8000-000000000002' }, { ...event, type: 'X' },
+      { ...event, schemaVersion: 2 }, { ...event, data: { currency: 'SGD' } },
+      { ...event, metadata: { occurredAt: '2025-01-01T00:00:00.001Z' } },
+    ];
+    const hashes = new Set(variants.map((variant) => hashEvent(GENESIS_HASH, variant)));
+    expect(hashes.size).toBe(variants.length);
+    expect(hashes.has(base)).toBe(false);
+    expect(hashEvent(base, event)).not.toBe(base);
+  });
+
+  test('covers exactly the documented canonical form, so it cannot drift unnoticed', () => {
+    const canonical = '{"data":{"currency":"MYR"},' +
+      '"eventId":"00000000-0000-4000-8000-000000000001",' +
+      '"metadata":{"occurredAt":"2025-01-01T00:00:00.000Z"},"schemaVersion":1,' +
+      '"streamId":"wallet-1","streamVersion":"1","type":"WalletOpened"}';
+    const expected = createHash('sha256').update(GENESIS_HASH + canonical).digest('hex');
+    expect(hashEvent(GENESIS_HASH, event)).toBe(expected);
+  });
+
+  test('ignores key order in data and metadata', () => {
+    const one = { ...event, data: { a: 1, b: 2 }, metadata: { occurredAt: 'x', actorId: 'u' } };
+    const other = { ...event, data: { b: 2, a: 1 }, metadata: { actorId: 'u', occurredAt: 'x' } };
+    expect(hashEvent(GENESIS_HASH, one)).toBe(hashEvent(GENESIS_HASH, other));
+  });
+});

@@ -1,0 +1,244 @@
+// The Postgres EventStore, the default and verified adapter (DESIGN.md "The event store";
+// schema in migrations/0001_event_store.sql). Invariants it keeps:
+// - an append is one transaction, all or nothing, over any number of streams;
+// - readers see only transactions below the oldest one still running, ordered by
+//   (transaction_id, global_position), so a transaction that commits late is never skipped;
+// - every event's hash chains onto the previous one of its stream (tamper evidence);
+// - events are never updated or deleted (triggers refuse it, for everyone).
+import { Pool, type ClientConfig, type PoolConfig } from 'pg';
+import { assert } from '../../errors/assert';
+import {
+  START_POSITION,
+  type AppendRequest, type AppendResult, type EventCodec, type EventStore,
+  type IdempotencyRecord, type Position, type RecordedEvent, type StreamId,
+  type StreamVerification,
+} from '../../ports/event-store.port';
+import { assertReadLimit, assertValidAppend } from './append-request';
+import { settleRejection, writeOrReject } from './postgres.append';
+import { AppendListener } from './postgres.append-listener';
+import { AppendNotifier } from './postgres.append-notifier';
+import { asStoreError } from './postgres.errors';
+import {
+  EVENT_COLUMNS, STORE_TYPES, positionOf, toRecordedEvent, type EventRow,
+} from './postgres.rows';
+import { verifyPostgresStreams } from './postgres.verify';
+
+export type PostgresEventStoreOptions = Readonly<{
+  /** Either a URL (the store creates and owns its pool) or a pool the caller owns. */
+  connection: { url: string; poolSizeMax?: number } | { pool: Pool };
+  /** Upcasts payloads on read; verification always reads the stored form. */
+  codec?: EventCodec;
+  /**
+   * How appends wake other processes' subscribers (this process's wake at once):
+   * - 'in-transaction' (default): NOTIFY inside the append, delivered with the commit;
+   * - 'after-commit': a coalesced NOTIFY right after the commit, which keeps appends off
+   *   NOTIFY's cluster-wide commit lock (see postgres.append-notifier.ts): worth measuring
+   *   where fsync is slow and appends run in thousands a second;
+   * - 'off': subscribers in other processes poll.
+   */
+  notify?: AppendNotifyMode;
+}>;
+
+export type AppendNotifyMode = 'after-commit' | 'in-transaction' | 'off';
+
+export const POOL_SIZE_DEFAULT = 20;
+const CONNECT_TIMEOUT_MS = 10_000;
+const IDLE_TIMEOUT_MS = 30_000;
+
+// readAll's horizon: transactions below the snapshot's xmin have all ended, and none that
+// start later can take a lower id, so nothing can appear behind a reader's checkpoint.
+const READ_ALL_SQL = `select ${EVENT_COLUMNS} from events
+  where (transaction_id, global_position) > ($1::xid8, $2::bigint)
+    and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  order by transaction_id, global_position
+  limit $3`;
+
+const HEAD_POSITION_SQL = `select transaction_id, global_position from events
+  where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  order by transaction_id desc, global_position desc
+  limit 1`;
+
+export class PostgresEventStore implements EventStore {
+  private readonly pool: Pool;
+  private readonly ownsPool: boolean;
+  private readonly listener: AppendListener;
+  private readonly notifyMode: AppendNotifyMode;
+  private readonly notifier: AppendNotifier;
+  private closed = false;
+
+  constructor(private readonly options: PostgresEventStoreOptions) {
+    const { connection } = options;
+    if ('pool' in connection) {
+      this.pool = connection.pool;
+      this.ownsPool = false;
+    } else {
+      this.pool = new Pool(poolConfig(connection.url, connection.poolSizeMax));
+      this.ownsPool = true;
+      // An idle connection that dies is dropped by the pool and the next query opens
+      // another; without a listener the 'error' event would crash the process.
+      this.pool.on('error', () => undefined);
+    }
+    this.listener = new AppendListener(listenerConfig(this.pool));
+    this.notifyMode = options.notify ?? 'in-transaction';
+    this.notifier = new AppendNotifier(this.pool);
+  }
+
+  async append(request: AppendRequest): Promise<AppendResult> {
+    assert(!this.closed, 'the store is open');
+    assertValidAppend(request);
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw asStoreError(error);
+    });
+    let inTransaction = false;
+    let broken: Error | undefined;
+    try {
+      await client.query('begin');
+      inTransaction = true;
+      const notify = this.notifyMode === 'in-transaction';
+      const outcome = await writeOrReject(client, request, { notify });
+      if (outcome.kind === 'written') {
+        await client.query('commit');
+        inTransaction = false;
+        if (outcome.result.position) this.wakeSubscribers();
+        return outcome.result;
+      }
+      await client.query('rollback');
+      inTransaction = false;
+      return await settleRejection(client, request, outcome.rejection);
+    } catch (error) {
+      // A failed rollback means the connection is unusable: destroy it, not reuse it.
+      if (inTransaction) {
+        await client.query('rollback').catch((rollbackError: unknown) => {
+          broken = rollbackError instanceof Error ? rollbackError : new Error('rollback failed');
+        });
+      }
+      throw asStoreError(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async readStream(
+    streamId: StreamId,
+    options: { fromVersion: bigint; limit: number },
+  ): Promise<RecordedEvent[]> {
+    assertReadLimit(options.limit);
+    const rows = await this.query<EventRow>(
+      `select ${EVENT_COLUMNS} from events
+        where stream_id = $1 and stream_version >= $2
+        order by stream_version
+        limit $3`,
+      [streamId, options.fromVersion.toString(), options.limit],
+    );
+    return rows.map((row) => toRecordedEvent(row, this.options.codec));
+  }
+
+  async streamVersion(streamId: StreamId): Promise<bigint> {
+    const rows = await this.query<{ version: bigint }>(
+      'select version from streams where stream_id = $1',
+      [streamId],
+    );
+    return rows[0]?.version ?? 0n;
+  }
+
+  async readAll(options: { after: Position; limit: number }): Promise<RecordedEvent[]> {
+    assertReadLimit(options.limit);
+    const { transactionId, globalPosition } = options.after;
+    const rows = await this.query<EventRow>(
+      READ_ALL_SQL,
+      [transactionId.toString(), globalPosition.toString(), options.limit],
+      'tng-event-store-read-all',
+    );
+    return rows.map((row) => toRecordedEvent(row, this.options.codec));
+  }
+
+  async headPosition(): Promise<Position> {
+    const rows = await this.query<{ transaction_id: bigint; global_position: bigint }>(
+      HEAD_POSITION_SQL,
+      [],
+    );
+    const row = rows[0];
+    return row ? positionOf(row) : START_POSITION;
+  }
+
+  waitForAppend(timeoutMs: number): Promise<void> {
+    return this.listener.wait(timeoutMs);
+  }
+
+  async findUniqueClaim(scope: string, value: string): Promise<string | null> {
+    const rows = await this.query<{ owner_id: string }>(
+      'select owner_id from unique_claims where scope = $1 and value = $2', [scope, value]);
+    return rows[0]?.owner_id ?? null;
+  }
+
+  async findIdempotency(scope: string, key: string): Promise<IdempotencyRecord | null> {
+    const rows = await this.query<{
+      request_hash: string; response_status: number; response_body: string;
+    }>(
+      `select request_hash, response_status, response_body from idempotency_keys
+        where scope = $1 and key = $2`,
+      [scope, key],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const { request_hash: requestHash, response_status: responseStatus } = row;
+    return { scope, key, requestHash, responseStatus, responseBody: row.response_body };
+  }
+
+  async verifyStreams(
+    options: { onProgress?: (streams: number) => void } = {},
+  ): Promise<StreamVerification> {
+    try {
+      return await verifyPostgresStreams(this.pool, options.onProgress);
+    } catch (error) {
+      throw asStoreError(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.listener.close();
+    await this.notifier.settled();
+    if (this.ownsPool) await this.pool.end();
+  }
+
+  private wakeSubscribers(): void {
+    this.listener.wakeLocal();
+    if (this.notifyMode === 'after-commit') this.notifier.committed();
+  }
+
+  private async query<Row extends object>(
+    text: string,
+    values: unknown[],
+    name?: string,
+  ): Promise<Row[]> {
+    try {
+      const result = await this.pool.query<Row>({ name, text, values, types: STORE_TYPES });
+      return result.rows;
+    } catch (error) {
+      throw asStoreError(error);
+    }
+  }
+}
+
+export function createPostgresEventStore(options: PostgresEventStoreOptions): PostgresEventStore {
+  return new PostgresEventStore(options);
+}
+
+function poolConfig(url: string, poolSizeMax = POOL_SIZE_DEFAULT): PoolConfig {
+  return {
+    connectionString: url,
+    max: poolSizeMax,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    idleTimeoutMillis: IDLE_TIMEOUT_MS,
+    application_name: 'tng-event-store',
+    types: STORE_TYPES,
+  };
+}
+
+// The listener connects like the pool does, but outside it: a LISTEN must keep its session.
+function listenerConfig(pool: Pool): ClientConfig {
+  const { max: _max, idleTimeoutMillis: _idle, ...clientConfig } = pool.options;
+  return { ...clientConfig, application_name: 'tng-event-store-listener' };
+}

@@ -1,0 +1,161 @@
+// Access tokens: HS256 JWTs (fast-jwt) that carry who is calling for 15 minutes by default.
+// Invariants: verification accepts HS256 only (the algorithm is pinned, so `alg: none`,
+// HS512 and RS256 confusion tokens fail), and only with iss, aud, typ 'access', a future exp
+// and well-formed claims; every failure is DomainError `invalid_token`, never fast-jwt's own
+// error (its messages describe the token). The secret has at least 32 bytes.
+// Verify does NOT check logout: callers also ask SessionRevocation (see access-authenticator).
+import { randomUUID } from 'node:crypto';
+import { createSigner, createVerifier } from 'fast-jwt';
+import { z } from 'zod/v4';
+import { assert } from '../errors/assert';
+import { DomainError } from '../errors/domain-error';
+import { ExpiringLru } from '../adapters/cache/expiring-lru';
+import { UserIdSchema } from '../domain/ids';
+import { PLANS, ROLES, type AccessPrincipal, type Plan, type Role } from './principal';
+
+export const ACCESS_TOKEN_ISSUER = 'mini-tng';
+export const ACCESS_TOKEN_AUDIENCE = 'mini-tng-api';
+export const ACCESS_TOKEN_TYPE = 'access';
+export const ACCESS_TOKEN_TTL_MS_DEFAULT = 15 * 60 * 1000;
+export const ACCESS_TOKEN_TTL_MS_MAX = 24 * 60 * 60 * 1000;
+export const ACCESS_TOKEN_SECRET_BYTES_MIN = 32;
+/** Longer input is refused before parsing, so junk cannot cost CPU or fill the cache. */
+export const ACCESS_TOKEN_LENGTH_MAX = 4_096;
+/**
+ * Verified tokens cached by their exact text until their exp. An HS256 check is a measurable
+ * share of a request under load (STACK.md: a cache added 15-25% throughput); 10k entries of
+ * about 1 KB each stay near 10 MB. Only successes are cached, so junk cannot evict them.
+ */
+export const VERIFIED_TOKEN_CACHE_ENTRIES_MAX = 10_000;
+
+const AccessClaimsSchema = z.object({
+  iss: z.literal(ACCESS_TOKEN_ISSUER),
+  aud: z.literal(ACCESS_TOKEN_AUDIENCE),
+  sub: UserIdSchema,
+  jti: z.uuid(),
+  sid: z.uuid(),
+  typ: z.literal(ACCESS_TOKEN_TYPE),
+  roles: z.array(z.enum(ROLES)).max(ROLES.length),
+  plan: z.enum(PLANS),
+  iat: z.int().nonnegative(),
+  exp: z.int().positive(),
+});
+
+export type AccessTokenSubject = Readonly<{
+  userId: string;
+  sessionId: string;
+  roles: readonly Role[];
+  plan: Plan;
+}>;
+
+export type IssuedAccessToken = Readonly<{
+  accessToken: string;
+  jti: string;
+  expiresAt: Date;
+  /** For the login response's `expiresIn`. */
+  expiresInSeconds: number;
+}>;
+
+export type AccessTokensOptions = Readonly<{
+  secret: string | Buffer;
+  ttlMs?: number;
+  /** 0 turns the verified-token cache off. */
+  cacheEntriesMax?: number;
+  /** Injected clock for tests; milliseconds since the epoch. */
+  nowMs?: () => number;
+}>;
+
+const invalidToken = () => new DomainError('invalid_token', 'the access token is invalid or expired');
+
+export class AccessTokens {
+  readonly ttlMs: number;
+  private readonly nowMs: () => number;
+  private readonly sign: (payload: Record<string, unknown>) => string;
+  private readonly decodeVerified: (token: string) => unknown;
+  private readonly verified: ExpiringLru<AccessPrincipal> | null;
+
+  constructor(options: AccessTokensOptions) {
+    const secretBytes = Buffer.byteLength(options.secret);
+    assert(secretBytes >= ACCESS_TOKEN_SECRET_BYTES_MIN, 'the JWT secret has at least 32 bytes');
+    this.ttlMs = options.ttlMs ?? ACCESS_TOKEN_TTL_MS_DEFAULT;
+    assert(Number.isSafeInteger(this.ttlMs), 'the access token ttl is whole milliseconds');
+    assert(this.ttlMs >= 1_000, 'the access token ttl is at least one second');
+    assert(this.ttlMs <= ACCESS_TOKEN_TTL_MS_MAX, 'the access token ttl is at most a day');
+    this.nowMs = options.nowMs ?? Date.now;
+    const key = Buffer.from(options.secret);
+    this.sign = createSigner({ key, algorithm: 'HS256' });
+    // exp is checked below against the injected clock, so one clock decides both the check
+    // and the cache expiry. fast-jwt's own cache stays off: ours caches the parsed principal.
+    this.decodeVerified = createVerifier({
+      key,
+      algorithms: ['HS256'],
+      allowedIss: ACCESS_TOKEN_ISSUER,
+      allowedAud: ACCESS_TOKEN_AUDIENCE,
+      requiredClaims: ['iss', 'aud', 'sub', 'jti', 'sid', 'typ', 'iat', 'exp'],
+      ignoreExpiration: true,
+      cache: false,
+    });
+    const entriesMax = options.cacheEntriesMax ?? VERIFIED_TOKEN_CACHE_ENTRIES_MAX;
+    this.verified = entriesMax > 0 ? new ExpiringLru(entriesMax, this.nowMs) : null;
+  }
+
+  issue(subject: AccessTokenSubject): IssuedAccessToken {
+    assert(UserIdSchema.safeParse(subject.userId).success, 'a user id is well formed');
+    assert(new Set(subject.roles).size === subject.roles.length, 'roles are listed once each');
+    const nowMs = this.nowMs();
+    const iat = Math.floor(nowMs / 1000);
+    const exp = Math.floor((nowMs + this.ttlMs) / 1000);
+    const jti = randomUUID();
+    const accessToken = this.sign({
+      iss: ACCESS_TOKEN_ISSUER,
+      aud: ACCESS_TOKEN_AUDIENCE,
+      sub: subject.userId,
+      jti,
+      sid: subject.sessionId,
+      typ: ACCESS_TOKEN_TYPE,
+      roles: [...subject.roles],
+      plan: subject.plan,
+      iat,
+      exp,
+    });
+    // Paired with verify: what we issue must verify (a wrong sid or role is a bug here).
+    assert(AccessClaimsSchema.safeParse(decodePayload(accessToken)).success, 'claims are valid');
+    return { accessToken, jti, expiresAt: new Date(exp * 1000), expiresInSeconds: exp - iat };
+  }
+
+  /** The principal of a valid, unexpired access token; else DomainError `invalid_token`. */
+  verify(token: string): AccessPrincipal {
+    const cached = this.verified?.get(token);
+    if (cached !== undefined) return cached;
+    const principal = this.verifyUncached(token);
+    this.verified?.set(token, principal, principal.expiresAt.getTime());
+    return principal;
+  }
+
+  private verifyUncached(token: string): AccessPrincipal {
+    if (token.length === 0 || token.length > ACCESS_TOKEN_LENGTH_MAX) throw invalidToken();
+    let payload: unknown;
+    try {
+      payload = this.decodeVerified(token);
+    } catch {
+      throw invalidToken();
+    }
+    const parsed = AccessClaimsSchema.safeParse(payload);
+    if (!parsed.success) throw invalidToken();
+    const claims = parsed.data;
+    if (claims.exp * 1000 <= this.nowMs()) throw invalidToken();
+    return Object.freeze({
+      userId: claims.sub,
+      sessionId: claims.sid,
+      jti: claims.jti,
+      roles: Object.freeze([...new Set(claims.roles)]),
+      plan: claims.plan,
+      expiresAt: new Date(claims.exp * 1000),
+    });
+  }
+}
+
+function decodePayload(token: string): unknown {
+  const payload = token.split('.')[1] ?? '';
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+}
