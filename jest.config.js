@@ -3,8 +3,8 @@
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }];
 const common = {
   transform: { '^.+\\.(t|j)s$': swc },
-  // node-pg-migrate is ESM-only; let swc turn it into CommonJS for jest.
-  transformIgnorePatterns: ['/node_modules/(?!node-pg-migrate)'],
+  // A few dependencies ship ESM only; Node 20.19+ require()s them, jest needs them transformed.
+  transformIgnorePatterns: ['/node_modules/(?!(node-pg-migrate|content-disposition|cookie)/)'],
   testEnvironment: 'node',
   roots: ['<rootDir>'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.data/'],

@@ -9,7 +9,8 @@ import { AccessTokens } from '../shared/auth/tokens';
 import { InProcessCache } from '../shared/adapters/cache/in-process.cache';
 import { createRedisClient } from '../shared/adapters/cache/redis-client';
 import { RedisCache } from '../shared/adapters/cache/redis.cache';
-import { loadConfig } from '../shared/config/load-config';
+import { loadConfig, type Config } from '../shared/config/load-config';
+import type { Logger } from '../shared/telemetry/logger';
 import { createHttpServer, registerService } from '../shared/http/create-http-server';
 import { healthRoutes } from '../shared/http/health.routes';
 import type { Cache } from '../shared/ports/cache.port';
@@ -26,9 +27,17 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export type Server = { app: FastifyInstance; runtime: Runtime; url: string; stop(): Promise<void> };
 
-export async function startServer(names: readonly ServiceName[]): Promise<Server> {
-  const config = loadConfig();
-  const runtime = await openRuntime(config);
+export type ServerOptions = Readonly<{ config?: Config; migrate?: boolean; logger?: Logger }>;
+
+export async function startServer(
+  names: readonly ServiceName[],
+  options: ServerOptions = {},
+): Promise<Server> {
+  const config = options.config ?? loadConfig();
+  const runtime = await openRuntime(config, {
+    migrate: options.migrate ?? true,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   const { logger, pool, store, metrics } = runtime;
   const stops: Array<() => Promise<void>> = [];
   const { cache, tokens, sessions, authenticate, accessTokenTtlMs } = await createAuth(

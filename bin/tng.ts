@@ -5,6 +5,7 @@ import { loadConfig } from '../shared/config/load-config';
 import { migrate } from '../shared/adapters/postgres/migrate';
 import { openDatabase } from '../shared/runtime/open-database';
 import { SERVICE_NAMES, startServer, type ServiceName } from './serve';
+import { registerCliCommands } from './cli/register-cli-commands';
 
 const program = new Command('tng')
   .description('Mini TNG: an event-sourced e-wallet ledger')
@@ -48,6 +49,9 @@ program
       await database.stop();
     }
   });
+
+// projections, audit, users: see bin/cli/.
+registerCliCommands(program);
 
 function printWelcome(url: string, embedded: boolean, names: readonly string[]): void {
   const lines = [

@@ -61,3 +61,7 @@ export const placeOf = (recorded: RecordedEvent): string =>
 /** A signed amount for findings: `+500`, `-20`, `0`. */
 export const signed = (amountMinor: bigint): string =>
   amountMinor > 0n ? `+${amountMinor}` : amountMinor.toString();
+
+/** `1 wallet`, `2 wallets`: summaries read as sentences. */
+export const counted = (count: number, noun: string, plural = `${noun}s`): string =>
+  `${count} ${count === 1 ? noun : plural}`;

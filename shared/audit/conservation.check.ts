@@ -5,7 +5,7 @@
 // is raised each time a currency's imbalance changes to a new non-zero value, so a single
 // tampered amount gives one finding at the transaction that introduced it.
 import { encodePosition, type Position } from '../ports/event-store.port';
-import { Findings, signed, type CheckResult } from './audit-check';
+import { counted, Findings, signed, type CheckResult } from './audit-check';
 
 export class ConservationCheck {
   private readonly totals = new Map<string, bigint>();
@@ -38,7 +38,8 @@ export class ConservationCheck {
     const ending = unbalanced.map(([currency, total]) => `${currency} ${signed(total)}`);
     const currencies = [...this.totals.keys()].join(', ') || 'none';
     return this.findings.result('conservation', {
-      ok: `${this.movements} debits and credits over ${this.transactions} transactions: every `
+      ok: `${counted(this.movements, 'ledger entry', 'ledger entries')} over `
+        + `${counted(this.transactions, 'transaction')}: every `
         + `currency sums to 0 after each transaction (${currencies})`,
       failed: ending.length > 0
         ? `sums at the end: ${ending.join(', ')} (should be 0)`

@@ -3,7 +3,7 @@
 // other way round. Halves are matched as they arrive; both are appended in one transaction,
 // so the set of halves waiting for their partner stays small on a healthy ledger. It is
 // capped at PENDING_HALVES_MAX so a badly broken one cannot exhaust memory.
-import { Findings, type CheckResult } from './audit-check';
+import { counted, Findings, type CheckResult } from './audit-check';
 
 export const PENDING_HALVES_MAX = 100_000;
 
@@ -23,6 +23,7 @@ export class DoubleEntryCheck {
   private readonly findings = new Findings();
   private pendingCount = 0;
   private matched = 0;
+  private disagreeing = 0;
   private untracked = 0;
 
   accept(half: MovementHalf): void {
@@ -54,15 +55,17 @@ export class DoubleEntryCheck {
       this.findings.add(`${this.untracked} further halves were not tracked: more than `
         + `${PENDING_HALVES_MAX} were waiting for a partner`);
     }
+    const unpaired = this.pendingCount + this.untracked;
     return this.findings.result('double-entry', {
-      ok: `${this.matched} movements: every debit has its credit on the counterparty`,
-      failed: `${this.pendingCount + this.untracked} debits or credits without a partner, `
-        + 'or partners that disagree',
-    }, { matched: String(this.matched), unmatched: String(this.pendingCount + this.untracked) });
+      ok: `${counted(this.matched, 'movement')}: every debit has its credit on the counterparty`,
+      failed: `${counted(unpaired, 'debit or credit', 'debits or credits')} without a partner, `
+        + `${counted(this.disagreeing, 'pair')} whose halves disagree`,
+    }, { matched: String(this.matched), unmatched: String(unpaired) });
   }
 
   private compare(half: MovementHalf, partner: MovementHalf): void {
     if (half.amountMinor === partner.amountMinor && half.currency === partner.currency) return;
+    this.disagreeing += 1;
     const [debit, credit] = half.side === 'debit' ? [half, partner] : [partner, half];
     this.findings.add(`movement ${half.movementId}: debit at ${debit.place} is `
       + `${debit.amountMinor} ${debit.currency} but credit at ${credit.place} is `

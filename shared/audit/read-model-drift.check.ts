@@ -4,7 +4,7 @@
 // transaction; comparing at the checkpoint, not at the head, keeps a lagging but correct
 // projector from looking like drift.
 import { encodePosition, type Position } from '../ports/event-store.port';
-import { Findings, type CheckResult } from './audit-check';
+import { counted, Findings, type CheckResult } from './audit-check';
 import type { WalletFigures } from './wallet-tally';
 
 export type ReadModelWallet = Readonly<{ walletId: string } & WalletFigures>;
@@ -34,8 +34,8 @@ export function readModelDriftCheck(
   }
   const at = `the wallets checkpoint ${encodePosition(checkpoint)}`;
   return findings.result('read-model-drift', {
-    ok: `${seen.size} rm_wallets rows equal the wallets replayed up to ${at}`,
-    failed: `${findings.total} wallets differ from the events replayed up to ${at}`,
+    ok: `${counted(seen.size, 'rm_wallets row')} equal the wallets replayed up to ${at}`,
+    failed: `${counted(findings.total, 'wallet')} differ from the events replayed up to ${at}`,
   }, { checkpoint: encodePosition(checkpoint), wallets: String(seen.size) });
 }
 

@@ -3,7 +3,10 @@
 
 export type Column = Readonly<{ header: string; align?: 'left' | 'right' }>;
 
-export function textTable(columns: readonly Column[], rows: readonly (readonly string[])[]): string {
+export function textTable(
+  columns: readonly Column[],
+  rows: readonly (readonly string[])[],
+): string {
   const widths = columns.map((column, index) =>
     Math.max(column.header.length, ...rows.map((row) => (row[index] ?? '').length)));
   const line = (cells: readonly string[]) =>

@@ -1,0 +1,49 @@
+// `tng projections rebuild <name>`: replays the whole log into shadow tables while the live
+// ones keep serving, then swaps them in one transaction (projector/src/rebuild.ts). Progress
+// goes to stderr; the result is the count of events applied, the time and the rate.
+import { readCheckpoints } from '../../projector/src/checkpoint.store';
+import { rebuildProjection } from '../../projector/src/rebuild';
+import type { CommandResult } from '../../shared/cli/cli-output';
+import { withCliRuntime } from '../../shared/cli/cli-runtime';
+import { createProgress } from '../../shared/cli/progress';
+import { encodePosition, START_POSITION } from '../../shared/ports/event-store.port';
+import { projectionNamed } from './projection-name';
+
+export async function projectionsRebuild(name: string): Promise<CommandResult> {
+  const projection = projectionNamed(name);
+  return withCliRuntime(async (runtime) => {
+    const progress = createProgress(`rebuild ${name}`, 'events');
+    const startedMs = performance.now();
+    let applied: number;
+    try {
+      applied = await rebuildProjection({
+        pool: runtime.pool,
+        store: runtime.store,
+        batchSizeMax: runtime.config.PROJECTOR_BATCH_SIZE_MAX,
+        onProgress: (done, total) => progress.update(done, total),
+      }, projection);
+    } finally {
+      progress.stop();
+    }
+    const durationMs = Math.round(performance.now() - startedMs);
+    const position = (await readCheckpoints(runtime.pool)).get(name) ?? START_POSITION;
+    const result = {
+      projection: name,
+      applied,
+      durationMs,
+      eventsPerSecond: ratePerSecond(applied, durationMs),
+      position: encodePosition(position),
+    };
+    return {
+      json: result,
+      human: () => `rebuilt ${name}: ${applied} events applied in ${seconds(durationMs)} `
+        + `(${result.eventsPerSecond} events/s); now at position ${result.position}`,
+    };
+  });
+}
+
+export const ratePerSecond = (count: number, durationMs: number): number =>
+  durationMs > 0 ? Math.round((count * 1_000) / durationMs) : count;
+
+export const seconds = (durationMs: number): string =>
+  durationMs < 1_000 ? `${durationMs} ms` : `${(durationMs / 1_000).toFixed(1)} s`;

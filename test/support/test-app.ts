@@ -1,0 +1,39 @@
+// Starts the whole system (all four services in one process) on a fresh database and a free
+// port, for end-to-end tests that talk to it over real HTTP. The database comes migrated from
+// the run's template, so nothing here loads the migration tool.
+import { loadConfig } from '../../shared/config/load-config';
+import { createLogger } from '../../shared/telemetry/logger';
+import { createFreshDatabase, type FreshDatabase } from '../../shared/testing/fresh-database';
+import { testEnv } from '../../shared/testing/test-env';
+import { SERVICE_NAMES, startServer, type Server } from '../../bin/serve';
+
+export type TestApp = Readonly<{ url: string; server: Server; db: FreshDatabase; stop(): Promise<void> }>;
+
+export async function startTestApp(
+  options: { redis?: boolean; env?: Record<string, string> } = {},
+): Promise<TestApp> {
+  const db = await createFreshDatabase();
+  const redisUrl = options.redis ? testEnv.redisUrl() : undefined;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: db.url,
+    JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    RATE_LIMITS: 'off',
+    DB_POOL_SIZE_MAX: '16',
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    ...options.env,
+  });
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  const server = await startServer(SERVICE_NAMES, { config, migrate: false, logger });
+  return {
+    url: server.url,
+    server,
+    db,
+    stop: async () => {
+      await server.stop();
+      await db.drop();
+    },
+  };
+}
