@@ -6,6 +6,8 @@ import { runCommand } from '../../command-api/src/command-runner';
 import { decideGrantRole } from '../../command-api/src/handlers/user.handlers';
 import type { TestApp } from './test-app';
 
+// Bodies are whatever JSON the server sent; tests assert on their shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Reply = { status: number; headers: Headers; body: any; text: string };
 export const PASSWORD = 'correct horse battery staple';
 
@@ -20,11 +22,16 @@ export async function call(
   let payload: string | undefined;
   if (options.raw !== undefined) payload = options.raw;
   else if (options.body !== undefined) payload = JSON.stringify(options.body);
-  if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+  if (payload !== undefined && !headers['content-type'])
+    headers['content-type'] = 'application/json';
   const response = await fetch(`${app.url}${path}`, { method, headers, body: payload });
   const text = await response.text();
   let body: unknown = null;
-  try { body = text ? JSON.parse(text) : null; } catch { body = text; }
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = text;
+  }
   return { status: response.status, headers: response.headers, body, text };
 }
 
@@ -32,8 +39,9 @@ export type User = { userId: string; email: string; token: string; refreshToken:
 
 export async function signUp(app: TestApp, name = 'user'): Promise<User> {
   const email = `${name}-${randomUUID().slice(0, 8)}@example.com`;
-  const registered = await call(app, 'POST', '/v1/auth/register',
-    { body: { email, password: PASSWORD, name } });
+  const registered = await call(app, 'POST', '/v1/auth/register', {
+    body: { email, password: PASSWORD, name },
+  });
   if (registered.status !== 201) throw new Error(`register: ${registered.text}`);
   return logIn(app, email, registered.body.userId);
 }
@@ -48,9 +56,16 @@ export async function logIn(app: TestApp, email: string, userId: string): Promis
 export async function withRole(app: TestApp, user: User, role: string): Promise<User> {
   const deps = createCommandDeps(app.server.runtime.store, app.server.runtime.metrics);
   await runCommand(deps, {
-    name: 'grant_role', lockKeys: [user.userId], idempotency: null,
-    decide: () => decideGrantRole(deps, { userId: user.userId, role, seed: randomUUID(),
-      metadata: { occurredAt: new Date().toISOString(), actorId: 'test' } }),
+    name: 'grant_role',
+    lockKeys: [user.userId],
+    idempotency: null,
+    decide: () =>
+      decideGrantRole(deps, {
+        userId: user.userId,
+        role,
+        seed: randomUUID(),
+        metadata: { occurredAt: new Date().toISOString(), actorId: 'test' },
+      }),
   });
   return logIn(app, user.email, user.userId);
 }
@@ -61,22 +76,38 @@ export async function openWallet(app: TestApp, user: User, currency = 'MYR'): Pr
   return opened.body.walletId;
 }
 
-export async function fund(app: TestApp, admin: User, walletId: string, amount: string,
-  currency = 'MYR'): Promise<Reply> {
+export async function fund(
+  app: TestApp,
+  admin: User,
+  walletId: string,
+  amount: string,
+  currency = 'MYR',
+): Promise<Reply> {
   return call(app, 'POST', `/v1/admin/wallets/${walletId}/adjustments`, {
-    token: admin.token, headers: { 'idempotency-key': randomUUID() },
+    token: admin.token,
+    headers: { 'idempotency-key': randomUUID() },
     body: { amount, currency, direction: 'credit', reason: 'test funding' },
   });
 }
 
-export function transfer(app: TestApp, user: User, body: Record<string, unknown>,
-  key: string = randomUUID()): Promise<Reply> {
-  return call(app, 'POST', '/v1/transfers',
-    { token: user.token, headers: { 'idempotency-key': key }, body: { currency: 'MYR', ...body } });
+export function transfer(
+  app: TestApp,
+  user: User,
+  body: Record<string, unknown>,
+  key: string = randomUUID(),
+): Promise<Reply> {
+  return call(app, 'POST', '/v1/transfers', {
+    token: user.token,
+    headers: { 'idempotency-key': key },
+    body: { currency: 'MYR', ...body },
+  });
 }
 
 /** Runs `tasks` with at most `concurrency` in flight; results keep the tasks' order. */
-export async function inParallel<T>(tasks: Array<() => Promise<T>>, concurrency: number): Promise<T[]> {
+export async function inParallel<T>(
+  tasks: Array<() => Promise<T>>,
+  concurrency: number,
+): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
   let next = 0;
   const worker = async () => {

@@ -7,7 +7,12 @@ import { createFreshDatabase, type FreshDatabase } from '../../shared/testing/fr
 import { testEnv } from '../../shared/testing/test-env';
 import { SERVICE_NAMES, startServer, type Server } from '../../bin/serve';
 
-export type TestApp = Readonly<{ url: string; server: Server; db: FreshDatabase; stop(): Promise<void> }>;
+export type TestApp = Readonly<{
+  url: string;
+  server: Server;
+  db: FreshDatabase;
+  stop(): Promise<void>;
+}>;
 
 export async function startTestApp(
   options: { redis?: boolean; env?: Record<string, string> } = {},
