@@ -1,0 +1,157 @@
+// `npm run bench`: durable transfers per second through the command API (p50/p99 latency),
+// against the bare transfer transaction through the event store at the same concurrency (the
+// ceiling) in the same run, plus the server's peak RSS. Figures are reported as ratios too,
+// since these machines are shared and noisy. Knobs: BENCH_WALLETS, BENCH_CLIENTS,
+// BENCH_SECONDS; DATABASE_URL is the admin connection (a fresh database is made and dropped).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { PostgresEventStore } from '../../shared/adapters/event-store/postgres.event-store';
+import { migrate } from '../../shared/adapters/postgres/migrate';
+import { domainEventCodec } from '../../shared/domain/event-codec';
+import { databaseUrl } from '../../shared/testing/test-env';
+import { percentileMs, runLoad } from './http-load';
+import { bareTransfers } from './bare-transfers';
+import { seedWallets } from './seed-ledger';
+
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const WALLETS = Number(process.env.BENCH_WALLETS ?? 1000);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+const PORT = 39_000 + Math.floor(Math.random() * 1000);
+
+async function main(): Promise<void> {
+  const database = `tng_bench_${Date.now().toString(36)}`;
+  await admin(`create database ${database}`);
+  const url = databaseUrl(ADMIN_URL, database);
+  let server: ChildProcess | undefined;
+  try {
+    await migrate(url);
+    server = await startServer(url);
+    const store = new PostgresEventStore({
+      connection: { url, poolSizeMax: 16 },
+      codec: domainEventCodec,
+    });
+    log(`seeding ${WALLETS} funded wallets`);
+    const wallets = await seedWallets(store, {
+      wallets: WALLETS,
+      fundingMinor: 400_000n,
+      jwtSecret: JWT_SECRET,
+    });
+    log(`HTTP: ${CLIENTS} clients, ${SECONDS} s of POST /v1/transfers`);
+    const http = await runLoad({
+      url: `http://127.0.0.1:${PORT}`,
+      concurrency: CLIENTS,
+      durationMs: SECONDS * 1000,
+      next: (client, sequence) => {
+        // Each client spends from its own wallets, as real payers do; targets are random.
+        const perClient = Math.max(1, Math.floor(WALLETS / CLIENTS));
+        const sourceIndex = (client + CLIENTS * (sequence % perClient)) % WALLETS;
+        const source = wallets[sourceIndex]!;
+        let targetIndex = Math.floor(Math.random() * WALLETS);
+        if (targetIndex === sourceIndex) targetIndex = (targetIndex + 1) % WALLETS;
+        const to = wallets[targetIndex]!;
+        return {
+          path: '/v1/transfers',
+          headers: { authorization: `Bearer ${source.token}`, 'idempotency-key': randomUUID() },
+          body: JSON.stringify({
+            sourceWalletId: source.walletId,
+            targetWalletId: to.walletId,
+            amount: String(1 + (sequence % 100)),
+            currency: 'MYR',
+          }),
+        };
+      },
+    });
+    const rssMb = peakRssMb(server.pid!);
+    log(`bare: ${CLIENTS} concurrent transfer transactions through the event store`);
+    const bare = await bareTransfers(
+      store,
+      wallets.map((w) => w.walletId),
+      CLIENTS,
+      SECONDS * 1000,
+    );
+    await store.close();
+    report({ http, bare, rssMb });
+  } finally {
+    server?.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await admin(`drop database if exists ${database} with (force)`);
+  }
+}
+
+function report(r: {
+  http: Awaited<ReturnType<typeof runLoad>>;
+  bare: { transfers: number; seconds: number };
+  rssMb: number;
+}): void {
+  const created = r.http.byStatus['201'] ?? 0;
+  const httpTps = created / r.http.seconds;
+  const bareTps = r.bare.transfers / r.bare.seconds;
+  const figures = {
+    wallets: WALLETS,
+    clients: CLIENTS,
+    seconds: SECONDS,
+    http: {
+      transfersPerSecond: Math.round(httpTps),
+      statuses: r.http.byStatus,
+      p50Ms: percentileMs(r.http.latenciesUs, 50),
+      p99Ms: percentileMs(r.http.latenciesUs, 99),
+    },
+    bare: { transfersPerSecond: Math.round(bareTps) },
+    httpToBareRatio: Number((httpTps / bareTps).toFixed(2)),
+    serverPeakRssMb: r.rssMb,
+  };
+  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+}
+
+async function startServer(url: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.resolve(__dirname, '../../bin/tng.cjs'), 'serve'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(PORT),
+      RATE_LIMITS: 'off',
+      LOG_LEVEL: 'warn',
+      JWT_SECRET,
+      ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let attempt = 0; attempt < 120; attempt += 1) {
+    const ready = await fetch(`http://127.0.0.1:${PORT}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return child;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error('server did not become ready');
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmHWM:\s+(\d+) kB/.exec(status);
+  return match ? Math.round(Number(match[1]) / 1024) : -1;
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${String(error)}\n`);
+  process.exit(1);
+});
