@@ -1,6 +1,7 @@
 // `tng serve [services...]`: the composition root. With no names it runs all four services in
 // one process (what `npm start` does); each can also run alone. Adapters are chosen by
-// configuration: Redis when REDIS_URL is set, in-process otherwise.
+// configuration: Redis when REDIS_URL is set, in-process otherwise. Rate limits are on unless
+// RATE_LIMITS=off; the projector brings the ledger gauges, the sagas the hold-expiry sweep.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AccessAuthenticator } from '../shared/auth/access-authenticator';
 import { RefreshTokenStore } from '../shared/auth/refresh-token.store';
@@ -13,13 +14,17 @@ import { loadConfig, type Config } from '../shared/config/load-config';
 import type { Logger } from '../shared/telemetry/logger';
 import { createHttpServer, registerService } from '../shared/http/create-http-server';
 import { healthRoutes } from '../shared/http/health.routes';
+import { createRateLimitHooks, type RateLimitHooks } from '../shared/http/rate-limit';
+import { RateLimiter } from '../shared/http/rate-limiter';
 import type { Cache } from '../shared/ports/cache.port';
 import { resolveJwtSecret } from '../shared/runtime/jwt-secret';
 import { openRuntime, type Runtime } from '../shared/runtime/runtime';
+import { startLedgerGauges } from '../shared/telemetry/ledger-gauges';
 import { commandApi } from '../command-api/src/command-api.plugin';
 import { bootstrapSystemAccounts } from '../command-api/src/bootstrap-system-accounts';
 import { createCommandDeps } from '../command-api/src/command-deps';
 import { startProjector } from '../projector/src/projector.service';
+import { startSagas } from '../sagas/src/sagas.service';
 import { queryApi } from '../query-api/src/query-api.plugin';
 
 export const SERVICE_NAMES = ['command-api', 'query-api', 'projector', 'sagas'] as const;
@@ -40,10 +45,8 @@ export async function startServer(
   });
   const { logger, pool, store, metrics } = runtime;
   const stops: Array<() => Promise<void>> = [];
-  const { cache, tokens, sessions, authenticate, accessTokenTtlMs } = await createAuth(
-    runtime,
-    stops,
-  );
+  const { cache, sharedCache, tokens, sessions, authenticate, accessTokenTtlMs } =
+    await createAuth(runtime, stops);
   const app = await createHttpServer({
     logger,
     metrics,
@@ -60,6 +63,9 @@ export async function startServer(
       sessions,
       accessTokenTtlMs,
       authenticate,
+      ...(config.RATE_LIMITS === 'on'
+        ? { rateLimits: createRateLimits(runtime, sharedCache) }
+        : {}),
     };
     await registerService(app, commandApi(deps));
   }
@@ -75,17 +81,7 @@ export async function startServer(
       }),
     );
   }
-  if (names.includes('projector')) {
-    const projector = startProjector({
-      pool,
-      store,
-      cache,
-      logger,
-      metrics,
-      batchSizeMax: config.PROJECTOR_BATCH_SIZE_MAX,
-    });
-    stops.unshift(() => projector.stop());
-  }
+  startBackgroundServices(names, runtime, cache, stops);
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -125,5 +121,43 @@ async function createAuth(runtime: Runtime, stops: Array<() => Promise<void>>) {
     request.principal = await authenticator.authenticate(request.headers.authorization);
   };
 
-  return { cache, tokens, sessions, authenticate, accessTokenTtlMs };
+  return { cache, sharedCache, tokens, sessions, authenticate, accessTokenTtlMs };
+}
+
+/**
+ * Rate limits count in Redis when it is configured (shared by every replica), else in a
+ * process-local cache of their own, so a flood of counters never evicts cached balances.
+ */
+function createRateLimits(runtime: Runtime, sharedCache: Cache | undefined): RateLimitHooks {
+  const { logger, metrics } = runtime;
+  const limiter = new RateLimiter({ cache: sharedCache ?? new InProcessCache(), log: logger });
+  return createRateLimitHooks({ limiter, metrics });
+}
+
+/**
+ * The projector (with the ledger gauges that measure its read models) and the sagas. Their
+ * stops go first, so they finish their current step before the pool closes.
+ */
+function startBackgroundServices(
+  names: readonly ServiceName[],
+  runtime: Runtime,
+  cache: Cache,
+  stops: Array<() => Promise<void>>,
+): void {
+  const { config, logger, pool, store, metrics } = runtime;
+  if (names.includes('projector')) {
+    const batchSizeMax = config.PROJECTOR_BATCH_SIZE_MAX;
+    const projector = startProjector({ pool, store, cache, logger, metrics, batchSizeMax });
+    const intervalMs = config.LEDGER_GAUGES_INTERVAL_MS;
+    const gauges = startLedgerGauges({ pool, store, metrics, logger, intervalMs });
+    stops.unshift(() => projector.stop(), () => gauges.stop());
+  }
+  if (names.includes('sagas')) {
+    const holdExpiry = {
+      intervalMs: config.HOLD_EXPIRY_INTERVAL_MS,
+      batchSizeMax: config.HOLD_EXPIRY_BATCH_SIZE_MAX,
+    };
+    const sagas = startSagas({ pool, store, logger, metrics, holdExpiry });
+    stops.unshift(() => sagas.stop());
+  }
 }

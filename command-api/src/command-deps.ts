@@ -2,18 +2,17 @@
 // the per-stream mutex, metrics, and the clock and id source (injected so tests can pin them).
 import { randomUUID } from 'node:crypto';
 import { KeyedMutex } from '../../shared/concurrency/keyed-mutex';
-import { decodeUserEvent, decodeWalletEvent } from '../../shared/domain/event-codec';
+import { decodeUserEvent } from '../../shared/domain/event-codec';
 import { evolveUser, initialUserState, type UserState } from '../../shared/domain/user/user.state';
 import type { UserEvent } from '../../shared/domain/user/user.events';
-import { evolveWallet } from '../../shared/domain/wallet/wallet.evolve';
-import { initialWalletState, type WalletState } from '../../shared/domain/wallet/wallet.state';
+import type { WalletState } from '../../shared/domain/wallet/wallet.state';
 import type { WalletEvent } from '../../shared/domain/wallet/wallet.events';
-import { walletStreamId } from '../../shared/domain/wallet/wallet.streams';
-import { userId, walletId } from '../../shared/domain/ids';
+import { userId } from '../../shared/domain/ids';
 import { userStreamId } from '../../shared/domain/user/user.streams';
 import type { EventStore } from '../../shared/ports/event-store.port';
 import type { Metrics } from '../../shared/telemetry/metrics';
-import { AggregateRepository } from './aggregates/aggregate-repository';
+import { AggregateRepository } from '../../shared/aggregates/aggregate-repository';
+import { createWalletRepository } from '../../shared/aggregates/wallet.aggregate';
 
 export type CommandDeps = Readonly<{
   store: EventStore;
@@ -30,12 +29,7 @@ export function createCommandDeps(store: EventStore, metrics: Metrics): CommandD
     store,
     metrics,
     mutex: new KeyedMutex(),
-    wallets: new AggregateRepository<WalletState, WalletEvent>(store, {
-      streamIdOf: (id) => walletStreamId(walletId(id)),
-      decode: decodeWalletEvent,
-      evolve: evolveWallet,
-      initialState: initialWalletState,
-    }),
+    wallets: createWalletRepository(store),
     users: new AggregateRepository<UserState, UserEvent>(store, {
       streamIdOf: (id) => userStreamId(userId(id)),
       decode: decodeUserEvent,

@@ -2,7 +2,6 @@
 // the in-process locks of the streams involved, decide and append, reloading and deciding
 // again on a version conflict (bounded). The idempotency record is appended in the same
 // transaction as the events, so a response is stored exactly when its effect is.
-import { createHash } from 'node:crypto';
 import { DomainError } from '../../shared/errors/domain-error';
 import type { KeyedMutex } from '../../shared/concurrency/keyed-mutex';
 import {
@@ -46,9 +45,12 @@ export async function runCommand(
     for (let attempt = 1; ; attempt += 1) {
       const stored = attempt === 1 ? null : await replay();
       if (stored) return replayed(deps, stored);
-      const outcome = withoutEmptyStreams(await command.decide());
+      const outcome = await decideOrReplay(command.decide, replay);
+      if ('replay' in outcome) return replayed(deps, outcome.replay);
       const body = JSON.stringify(outcome.body);
-      if (!outcome.append) return { status: outcome.status, body, position: null };
+      // A decision that changes nothing is usually a twin that queued behind the request
+      // that stored the response: answer with that response, byte for byte.
+      if (!outcome.append) return (await replayIfStored(deps, replay)) ?? unchanged(deps, outcome);
       try {
         const result = await deps.store.append({
           ...outcome.append,
@@ -56,10 +58,13 @@ export async function runCommand(
             ? { idempotency: idempotencyRecord(command.idempotency, outcome.status, outcome.body) }
             : {}),
         });
+        // Every event already existed: a twin in another process wrote them, with its reply.
+        if (!result.position) {
+          return (await replayIfStored(deps, replay)) ?? unchanged(deps, outcome);
+        }
         countAppended(deps.metrics, outcome.append);
         deps.metrics.commands.inc({ command: command.name, outcome: String(outcome.status) });
-        const position = result.position ? encodePosition(result.position) : null;
-        return { status: outcome.status, body, position };
+        return { status: outcome.status, body, position: encodePosition(result.position) };
       } catch (error) {
         if (error instanceof IdempotencyKeyTaken) continue; // A twin request won: replay it.
         if (!(error instanceof VersionConflict)) throw error;
@@ -70,6 +75,36 @@ export async function runCommand(
       }
     }
   });
+}
+
+/** Decides; a rejection after a twin stored its response yields that response instead. */
+async function decideOrReplay(
+  decide: () => Promise<Outcome>,
+  replay: () => Promise<IdempotencyRecord | null>,
+): Promise<Outcome | { replay: IdempotencyRecord }> {
+  try {
+    return withoutEmptyStreams(await decide());
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    const stored = await replay();
+    if (stored) return { replay: stored };
+    throw error;
+  }
+}
+
+async function replayIfStored(
+  deps: RunnerDeps,
+  replay: () => Promise<IdempotencyRecord | null>,
+): Promise<CommandReply | null> {
+  const stored = await replay();
+  return stored ? replayed(deps, stored) : null;
+}
+
+/** A successful command that changed nothing still carries a position (API.md). */
+async function unchanged(deps: RunnerDeps, outcome: Outcome): Promise<CommandReply> {
+  const body = JSON.stringify(outcome.body);
+  const position = outcome.status < 400 ? encodePosition(await deps.store.headPosition()) : null;
+  return { status: outcome.status, body, position };
 }
 
 /** A decision that appends nothing (an exact retry) needs no transaction at all. */
@@ -95,10 +130,5 @@ function countAppended(metrics: Metrics, append: Omit<AppendRequest, 'idempotenc
   }
 }
 
-/** A uuid derived from a seed: a re-decided command produces the same event ids. */
-export function deterministicUuid(seed: string): string {
-  const hex = createHash('sha256').update(seed).digest('hex');
-  // Shaped as a version-5-style uuid (variant bits set) so it fits a uuid column.
-  const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
+// Moved to shared so the sagas derive event ids the same way; re-exported for the routes.
+export { deterministicUuid } from '../../shared/domain/deterministic-uuid';

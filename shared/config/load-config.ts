@@ -33,6 +33,11 @@ const ConfigSchema = z.object({
   DB_POOL_SIZE_MAX: z.coerce.number().int().min(1).max(100).default(10),
   PROJECTOR_BATCH_SIZE_MAX: z.coerce.number().int().min(1).max(10_000).default(500),
   READ_YOUR_WRITES_WAIT_MS_MAX: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  // The sagas' hold-expiry sweep: how often, and how many wallets at most per sweep.
+  HOLD_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
+  HOLD_EXPIRY_BATCH_SIZE_MAX: z.coerce.number().int().min(1).max(1_000).default(100),
+  // How often the projector's process refreshes the conservation and projection-lag gauges.
+  LEDGER_GAUGES_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

@@ -9,6 +9,8 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyRequest,
 } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -38,7 +40,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     requestIdHeader: 'x-request-id',
+    // Router-level refusals (an undecodable URL, a path parameter over maxParamLength) would
+    // otherwise answer with Fastify's own JSON body, not problem+json.
+    frameworkErrors: (error, request, reply) => sendProblem(error, request, reply),
   });
+  // JSON only: Fastify's default text/plain parser would let a text body reach the schema
+  // (a 400) where API.md promises 415 for any other media type.
+  app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
   installRequestMetrics(app, options.metrics);
   await app.register(swagger, {
@@ -68,15 +76,19 @@ export async function registerService(
 
 export const withZod = (app: FastifyInstance) => app.withTypeProvider<ZodTypeProvider>();
 
+function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const body = toProblem(error, request.url);
+  if (body.status >= 500) request.log.error({ err: error }, 'unhandled error');
+  // API.md: 429 and 503 answers say when to come back (e.g. projection_lagging's hint).
+  if ((body.status === 429 || body.status === 503) && !reply.getHeader('retry-after')) {
+    const hint = body.retryAfterSeconds;
+    void reply.header('retry-after', typeof hint === 'number' ? String(hint) : '1');
+  }
+  void reply.status(body.status).type('application/problem+json').send(body);
+}
+
 function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error, request, reply) => {
-    const body = toProblem(error, request.url);
-    if (body.status >= 500) request.log.error({ err: error }, 'unhandled error');
-    if (body.code === 'rate_limited' && !reply.getHeader('retry-after')) {
-      void reply.header('retry-after', '1');
-    }
-    void reply.status(body.status).type('application/problem+json').send(body);
-  });
+  app.setErrorHandler(sendProblem);
   app.setNotFoundHandler((request, reply) => {
     void reply
       .status(404)

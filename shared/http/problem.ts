@@ -30,6 +30,9 @@ const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_request',
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_request',
   FST_ERR_VALIDATION: 'invalid_request',
+  // From the router: a URL that does not decode, a path parameter too long to be an id.
+  FST_ERR_BAD_URL: 'invalid_request',
+  FST_ERR_MAX_PARAM_LENGTH: 'invalid_request',
   FST_ERR_RATE_LIMIT: 'rate_limited',
 };
 

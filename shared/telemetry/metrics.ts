@@ -1,5 +1,7 @@
 // Prometheus metrics shared by every service in a process. Base units, `_total` counters,
-// route templates (never ids) as labels.
+// route templates (never ids) as labels: every label value comes from a closed set (route
+// templates, command names, event types, projection names, currencies), so cardinality stays
+// bounded whatever the traffic.
 import client from 'prom-client';
 
 export type Metrics = ReturnType<typeof createMetrics>;
@@ -7,6 +9,18 @@ export type Metrics = ReturnType<typeof createMetrics>;
 export function createMetrics() {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
+  const buildInfo = new client.Gauge({
+    name: 'tng_build_info',
+    help: 'Build information',
+    labelNames: ['version', 'node'] as const,
+    registers: [registry],
+  });
+  buildInfo.set({ version: process.env.npm_package_version ?? 'dev', node: process.version }, 1);
+  return { registry, ...requestMetrics(registry), ...ledgerMetrics(registry) };
+}
+
+/** What the HTTP and command layers observe per request. */
+function requestMetrics(registry: client.Registry) {
   const httpDuration = new client.Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration by route template and status',
@@ -26,6 +40,17 @@ export function createMetrics() {
     labelNames: ['command'] as const,
     registers: [registry],
   });
+  const rateLimited = new client.Counter({
+    name: 'tng_rate_limited_total',
+    help: 'Requests refused with 429 rate_limited, by route template',
+    labelNames: ['route'] as const,
+    registers: [registry],
+  });
+  return { httpDuration, commands, versionConflicts, rateLimited };
+}
+
+/** The event log, the read models and the background processes. */
+function ledgerMetrics(registry: client.Registry) {
   const eventsAppended = new client.Counter({
     name: 'tng_events_appended_total',
     help: 'Events appended to the event store, by type',
@@ -50,21 +75,16 @@ export function createMetrics() {
     labelNames: ['currency'] as const,
     registers: [registry],
   });
-  const buildInfo = new client.Gauge({
-    name: 'tng_build_info',
-    help: 'Build information',
-    labelNames: ['version', 'node'] as const,
+  const holdsExpired = new client.Counter({
+    name: 'tng_holds_expired_total',
+    help: 'Holds expired by the hold-expiry sweeper (HoldExpired events it appended)',
     registers: [registry],
   });
-  buildInfo.set({ version: process.env.npm_package_version ?? 'dev', node: process.version }, 1);
   return {
-    registry,
-    httpDuration,
-    commands,
-    versionConflicts,
     eventsAppended,
     projectionPosition,
     projectionLag,
     conservationImbalance,
+    holdsExpired,
   };
 }

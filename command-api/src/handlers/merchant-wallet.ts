@@ -6,7 +6,7 @@ import { userId as toUserId, walletId as toWalletId } from '../../../shared/doma
 import { openWallet } from '../../../shared/domain/wallet/wallet-lifecycle.decider';
 import type { WalletEvent } from '../../../shared/domain/wallet/wallet.events';
 import type { WalletState } from '../../../shared/domain/wallet/wallet.state';
-import type { Loaded } from '../aggregates/aggregate-repository';
+import type { Loaded } from '../../../shared/aggregates/aggregate-repository';
 import type { CommandDeps } from '../command-deps';
 
 export const merchantWalletId = (merchantId: string, currency: CurrencyCode) =>

@@ -16,7 +16,7 @@ import { problem } from '../../../shared/http/problem';
 import type { EventMetadata, ExpectedVersion } from '../../../shared/ports/event-store.port';
 import type { CommandDeps } from '../command-deps';
 import type { Outcome } from '../command-runner';
-import type { Loaded } from '../aggregates/aggregate-repository';
+import type { Loaded } from '../../../shared/aggregates/aggregate-repository';
 import { newEvents } from '../new-events';
 import { ownerPlan } from './owner-plan';
 

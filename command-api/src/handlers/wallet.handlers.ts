@@ -24,7 +24,7 @@ import type { WalletState } from '../../../shared/domain/wallet/wallet.state';
 import type { EventMetadata } from '../../../shared/ports/event-store.port';
 import type { CommandDeps } from '../command-deps';
 import type { Outcome } from '../command-runner';
-import type { Loaded } from '../aggregates/aggregate-repository';
+import type { Loaded } from '../../../shared/aggregates/aggregate-repository';
 import { newEvents } from '../new-events';
 import { ownerPlan } from './owner-plan';
 

@@ -30,8 +30,11 @@ export type AuthDeps = CommandDeps &
     accessTokenTtlMs: number;
   }>;
 
+// Trimmed before the checks: " a@b.c " is the same address as "a@b.c" (normalizeEmail), so
+// it must meet email_taken, not a 400 for its spaces.
 const EmailSchema = z
   .string()
+  .trim()
   .min(3)
   .max(EMAIL_LENGTH_MAX)
   .regex(/^[^\s@]+@[^\s@]+$/, 'an e-mail');

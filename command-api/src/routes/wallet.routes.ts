@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ZodApp } from '../../../shared/http/create-http-server';
 import { z } from 'zod/v4';
 import { DEFAULT_CURRENCY } from '../../../shared/domain/money/money';
+import { systemWalletId } from '../../../shared/domain/wallet/wallet.streams';
 import { principalOf, requireRole } from '../../../shared/http/principal';
 import {
   AmountSchema,
@@ -117,7 +118,10 @@ function postAdminWalletsWalletIdAdjustmentsRoute(app: ZodApp, deps: CommandDeps
       const { body } = request;
       const result = await runCommand(deps, {
         name: 'adjustment',
-        lockKeys: [walletId],
+        // The adjustments account is appended with 'any'; concurrent 'any' appends to one
+        // stream can commit out of version order, which the projector would skip. Holding
+        // its lock serialises them in this process (cross-process needs the store's fix).
+        lockKeys: [walletId, systemWalletId('adjustments', body.currency)],
         idempotency: ctx.idempotency,
         decide: () =>
           decideAdjustment(

@@ -1,7 +1,7 @@
 // Loads an aggregate's state: the in-process cached state (if any) plus the events appended
 // after it, folded with the aggregate's pure evolve. The cache only saves reads: the append's
 // expected version still decides, and a conflict makes the caller reload.
-import type { EventStore, RecordedEvent } from '../../../shared/ports/event-store.port';
+import type { EventStore, RecordedEvent } from '../ports/event-store.port';
 
 export const AGGREGATE_CACHE_ENTRIES_MAX = 50_000;
 export const STREAM_PAGE_SIZE_MAX = 1_000;

@@ -1,0 +1,22 @@
+// The sagas service: the background processes that act on the ledger on their own. For now
+// hold expiry; top-ups, plan, notifications, Kafka relay and fraud hints join here. Stopping
+// waits for each process's current step, so the pool can close right after.
+import type { Pool } from 'pg';
+import type { EventStore } from '../../shared/ports/event-store.port';
+import type { Logger } from '../../shared/telemetry/logger';
+import type { Metrics } from '../../shared/telemetry/metrics';
+import { startHoldExpiry } from './hold-expiry/hold-expiry.process';
+
+export type SagasDeps = Readonly<{
+  pool: Pool;
+  store: EventStore;
+  logger: Logger;
+  metrics: Metrics;
+  holdExpiry: Readonly<{ intervalMs: number; batchSizeMax: number }>;
+}>;
+
+export function startSagas(deps: SagasDeps): { stop(): Promise<void> } {
+  const holdExpiry = startHoldExpiry({ ...deps, ...deps.holdExpiry });
+  deps.logger.info({ processes: ['hold-expiry'] }, 'sagas started');
+  return { stop: () => holdExpiry.stop() };
+}
