@@ -12,6 +12,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
@@ -49,6 +50,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
   installRequestMetrics(app, options.metrics);
+  // Security headers on every answer. The API serves JSON only (and the docs page), so a
+  // content security policy would only get in the way of the OpenAPI UI's inline assets.
+  await app.register(helmet, { global: true, contentSecurityPolicy: false });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Mini TNG API', version: options.version },
