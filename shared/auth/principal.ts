@@ -1,12 +1,12 @@
 // Who a verified access token speaks for. Roles and plans are the closed sets of API.md
 // ("Auth and users"); a token naming anything else is refused when verified.
 import type { UserId } from '../domain/ids';
+import type { Plan } from '../domain/plans/plan-limits';
+import type { Role } from '../domain/user/user.events';
 
-export const ROLES = ['customer', 'merchant', 'admin', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const PLANS = ['FREE', 'PREMIUM'] as const;
-export type Plan = (typeof PLANS)[number];
+// The domain owns the sets; auth re-exports them so token code reads from one place.
+export { PLANS, type Plan } from '../domain/plans/plan-limits';
+export { ROLES, type Role } from '../domain/user/user.events';
 
 export type AccessPrincipal = Readonly<{
   userId: UserId;
