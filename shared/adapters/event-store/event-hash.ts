@@ -91,3 +91,24 @@ export function hashEvent(previousHash: string, event: HashedEvent): string {
   });
   return createHash('sha256').update(previousHash).update(canonical).digest('hex');
 }
+
+/**
+ * An event's canonical JSON, exactly as hashEvent hashes it, cut around the stream version:
+ * canonical = head + decimal digits of the version + tail. A store that assigns versions
+ * where it hashes (the Postgres batch append hashes in SQL) completes it there; the result
+ * is a JSON object with every hashed field, so the store can take what it writes from it.
+ */
+export type CanonicalParts = Readonly<{ head: string; tail: string }>;
+
+export function canonicalParts(event: Omit<HashedEvent, 'streamVersion'>): CanonicalParts {
+  const data = canonicalJson(event.data);
+  const metadata = canonicalJson(event.metadata);
+  // The keys in canonical (UTF-16 code unit) order: data, eventId, metadata, schemaVersion,
+  // streamId, streamVersion, type. A unit test holds head + version + tail equal to
+  // canonicalJson of the whole event, so the two cannot drift apart.
+  const head = `{"data":${data},"eventId":${canonicalJson(event.eventId)},` +
+    `"metadata":${metadata},"schemaVersion":${canonicalJson(event.schemaVersion)},` +
+    `"streamId":${canonicalJson(event.streamId)},"streamVersion":"`;
+  const tail = `","type":${canonicalJson(event.type)}}`;
+  return { head, tail };
+}

@@ -5,7 +5,7 @@
 // until the next wait reconnects.
 import { Client, type ClientConfig } from 'pg';
 import { AppendWaiters } from './append-waiters';
-import { APPEND_CHANNEL } from './postgres.append.sql';
+import { APPEND_CHANNEL } from './postgres.append-batch.sql';
 
 export class AppendListener {
   private readonly waiters = new AppendWaiters();

@@ -9,7 +9,7 @@
 // A wake-up is a hint, never the only way to learn of an event: if this process dies between
 // a commit and its NOTIFY, subscribers still find the events at their next poll.
 import type { Pool } from 'pg';
-import { APPEND_CHANNEL } from './postgres.append.sql';
+import { APPEND_CHANNEL } from './postgres.append-batch.sql';
 
 export class AppendNotifier {
   private inFlight = false;

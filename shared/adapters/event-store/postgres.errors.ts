@@ -1,23 +1,26 @@
-// Which Postgres failures mean what. Rejections the port names (a taken idempotency key,
-// a duplicate event id) are recognised by constraint name; transient failures (lost
-// connection, deadlock, server shutting down) become InfraError so callers may retry;
-// anything else is a bug and propagates unchanged.
+// Which Postgres failures mean what. Expected rejections (a stale version, a taken key)
+// never raise: tng_append_batch returns them as outcomes. Failures an append may pass on a
+// retry are named here; transient failures (lost connection, deadlock, server shutting
+// down) become InfraError so callers may retry; anything else is a bug and propagates
+// unchanged.
 import { DatabaseError } from 'pg';
 import { InfraError } from '../../errors/domain-error';
 
 export const UNIQUE_VIOLATION = '23505';
-export const EVENT_ID_CONSTRAINT = 'events_event_id_key';
-export const IDEMPOTENCY_CONSTRAINT = 'idempotency_keys_pkey';
 
 /** SQLSTATE classes: connection exception, transaction rollback, resources, operator. */
 const TRANSIENT_CLASSES = new Set(['08', '40', '53', '57']);
 
-export function isUniqueViolation(error: unknown, constraint: string): boolean {
-  return (
-    error instanceof DatabaseError &&
-    error.code === UNIQUE_VIOLATION &&
-    error.constraint === constraint
-  );
+/**
+ * Failures of an append run alone that a retry may pass: a deadlock or serialization
+ * failure with another process, or a unique violation from another process's concurrent
+ * write that the append's checks could not see (the retry sees it, and answers with the
+ * port's typed rejection). Anything else would fail the same way again.
+ */
+const RETRYABLE_APPEND_CODES = new Set(['40P01', '40001', UNIQUE_VIOLATION]);
+
+export function isRetryableAppendFailure(error: unknown): boolean {
+  return error instanceof DatabaseError && RETRYABLE_APPEND_CODES.has(error.code ?? '');
 }
 
 export function asStoreError(error: unknown): unknown {

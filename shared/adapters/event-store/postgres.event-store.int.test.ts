@@ -1,9 +1,12 @@
-// Goal: the Postgres adapter passes the shared contract, and proves what only a real
-// database can: a reader never skips a transaction that commits late, events cannot be
-// updated, deleted or truncated by anyone, and the codec never reaches verification.
+// Goal: the Postgres adapter passes the shared contract (with and without group commit), and
+// proves what only a real database can: a reader never skips a transaction that commits
+// late, events cannot be updated, deleted or truncated by anyone, and the codec never
+// reaches verification.
 import { Client, Pool } from 'pg';
 import { createFreshDatabase, type FreshDatabase } from '../../testing/fresh-database';
-import { eventStoreContract, readEverything } from '../../testing/contracts/event-store.contract';
+import {
+  eventStoreContract, readEverything, type StartedEventStore,
+} from '../../testing/contracts/event-store.contract';
 import { aStreamId, anEvent, someEvents } from '../../testing/event-builders';
 import {
   START_POSITION, comparePositions, type EventCodec, type Position, type RecordedEvent,
@@ -14,9 +17,14 @@ import { subscribe } from './subscribe';
 
 const WAIT_MS_MAX = 10_000;
 
-eventStoreContract('postgres', async () => {
+// Both ways of appending keep the whole contract: shared transactions (the default) and
+// one transaction per append.
+eventStoreContract('postgres', () => startPostgresStore(true));
+eventStoreContract('postgres, group commit off', () => startPostgresStore(false));
+
+async function startPostgresStore(groupCommit: boolean): Promise<StartedEventStore> {
   const db = await createFreshDatabase();
-  const store = new PostgresEventStore({ connection: { url: db.url } });
+  const store = new PostgresEventStore({ connection: { url: db.url }, groupCommit });
   return {
     store,
     stop: async () => {
@@ -25,7 +33,7 @@ eventStoreContract('postgres', async () => {
     },
     tamper: (streamId, streamVersion) => tamper(db.url, streamId, streamVersion),
   };
-});
+}
 
 // Only the owner can switch the trigger off, and only inside this transaction.
 async function tamper(url: string, streamId: string, streamVersion: bigint): Promise<void> {

@@ -1,12 +1,14 @@
 // The Postgres EventStore, the default and verified adapter (DESIGN.md "The event store";
 // schema in migrations/0001_event_store.sql). Invariants it keeps:
-// - an append is one transaction, all or nothing, over any number of streams;
+// - an append is one transaction, all or nothing, over any number of streams; concurrent
+//   appends share transactions (group commit, group-commit.ts) but never each other's fate;
 // - readers see only transactions below the oldest one still running, ordered by
 //   (transaction_id, global_position), so a transaction that commits late is never skipped;
 // - every event's hash chains onto the previous one of its stream (tamper evidence);
 // - events are never updated or deleted (triggers refuse it, for everyone).
 import { Pool, type ClientConfig, type PoolConfig } from 'pg';
 import { assert } from '../../errors/assert';
+import { InfraError } from '../../errors/domain-error';
 import {
   START_POSITION,
   type AppendRequest, type AppendResult, type EventCodec, type EventStore,
@@ -14,10 +16,12 @@ import {
   type StreamVerification,
 } from '../../ports/event-store.port';
 import { assertReadLimit, assertValidAppend } from './append-request';
-import { settleRejection, writeOrReject } from './postgres.append';
+import { GroupCommit, runAlone, type GroupCommitOptions, type Settled } from './group-commit';
+import { appendBatch } from './postgres.append-batch';
+import { prepareAppend, type PreparedAppend } from './postgres.append-batch.params';
 import { AppendListener } from './postgres.append-listener';
 import { AppendNotifier } from './postgres.append-notifier';
-import { asStoreError } from './postgres.errors';
+import { asStoreError, isRetryableAppendFailure } from './postgres.errors';
 import {
   EVENT_COLUMNS, STORE_TYPES, positionOf, toRecordedEvent, type EventRow,
 } from './postgres.rows';
@@ -37,6 +41,12 @@ export type PostgresEventStoreOptions = Readonly<{
    * - 'off': subscribers in other processes poll.
    */
   notify?: AppendNotifyMode;
+  /**
+   * true (default): concurrent appends are written in shared transactions, one commit for
+   * many (group-commit.ts). false: each append is its own transaction, as many at once as
+   * the pool has connections (for comparison, and for callers that never run concurrently).
+   */
+  groupCommit?: boolean;
 }>;
 
 export type AppendNotifyMode = 'after-commit' | 'in-transaction' | 'off';
@@ -44,6 +54,29 @@ export type AppendNotifyMode = 'after-commit' | 'in-transaction' | 'off';
 export const POOL_SIZE_DEFAULT = 20;
 const CONNECT_TIMEOUT_MS = 10_000;
 const IDLE_TIMEOUT_MS = 30_000;
+
+/** Appends in one group-commit batch: more makes each commit longer, not cheaper. */
+export const GROUP_COMMIT_REQUESTS_MAX = 256;
+/**
+ * Events plus streams in one batch. A batch holds one lock per stream in Postgres's shared
+ * lock table (sized by max_locks_per_transaction), so streams count as well as events; a
+ * single larger append (up to APPEND_EVENTS_MAX events) goes alone.
+ */
+export const GROUP_COMMIT_WEIGHT_MAX = 2_000;
+/** Appends waiting for the writer; past it append fails fast with an InfraError. */
+export const APPEND_QUEUE_MAX = 10_000;
+/** Attempts of an append run alone after its batch failed (deadlock, lost race). */
+export const APPEND_ALONE_ATTEMPTS_MAX = 3;
+
+const APPEND_OPTIONS: GroupCommitOptions<PreparedAppend> = {
+  batchRequestsMax: GROUP_COMMIT_REQUESTS_MAX,
+  batchWeightMax: GROUP_COMMIT_WEIGHT_MAX,
+  queueRequestsMax: APPEND_QUEUE_MAX,
+  aloneAttemptsMax: APPEND_ALONE_ATTEMPTS_MAX,
+  weigh: (prepared) => prepared.eventCount + prepared.sent.length,
+  isRetryable: isRetryableAppendFailure,
+  queueFull: () => new InfraError('event store: too many appends waiting'),
+};
 
 // readAll's horizon: transactions below the snapshot's xmin have all ended, and none that
 // start later can take a lower id, so nothing can appear behind a reader's checkpoint.
@@ -64,6 +97,7 @@ export class PostgresEventStore implements EventStore {
   private readonly listener: AppendListener;
   private readonly notifyMode: AppendNotifyMode;
   private readonly notifier: AppendNotifier;
+  private readonly groupCommit: GroupCommit<PreparedAppend, AppendResult> | null;
   private closed = false;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
@@ -81,41 +115,32 @@ export class PostgresEventStore implements EventStore {
     this.listener = new AppendListener(listenerConfig(this.pool));
     this.notifyMode = options.notify ?? 'in-transaction';
     this.notifier = new AppendNotifier(this.pool);
+    const runBatch = (batch: readonly PreparedAppend[]) => this.writeBatch(batch);
+    this.groupCommit = options.groupCommit === false
+      ? null
+      : new GroupCommit(runBatch, APPEND_OPTIONS);
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
     assert(!this.closed, 'the store is open');
     assertValidAppend(request);
-    const client = await this.pool.connect().catch((error: unknown) => {
-      throw asStoreError(error);
-    });
-    let inTransaction = false;
-    let broken: Error | undefined;
-    try {
-      await client.query('begin');
-      inTransaction = true;
-      const notify = this.notifyMode === 'in-transaction';
-      const outcome = await writeOrReject(client, request, { notify });
-      if (outcome.kind === 'written') {
-        await client.query('commit');
-        inTransaction = false;
-        if (outcome.result.position) this.wakeSubscribers();
-        return outcome.result;
-      }
-      await client.query('rollback');
-      inTransaction = false;
-      return await settleRejection(client, request, outcome.rejection);
-    } catch (error) {
-      // A failed rollback means the connection is unusable: destroy it, not reuse it.
-      if (inTransaction) {
-        await client.query('rollback').catch((rollbackError: unknown) => {
-          broken = rollbackError instanceof Error ? rollbackError : new Error('rollback failed');
-        });
-      }
-      throw asStoreError(error);
-    } finally {
-      client.release(broken);
-    }
+    // Hashing input is prepared here, on the caller's turn, not the writer's.
+    const prepared = prepareAppend(request);
+    const settled = this.groupCommit
+      ? await this.groupCommit.submit(prepared)
+      : await runAlone((batch) => this.writeBatch(batch), prepared, APPEND_OPTIONS);
+    if (!settled.ok) throw asStoreError(settled.error);
+    return settled.value;
+  }
+
+  // One statement, one transaction, one round trip; subscribers wake once per batch.
+  private async writeBatch(
+    batch: readonly PreparedAppend[],
+  ): Promise<Array<Settled<AppendResult>>> {
+    const notify = this.notifyMode === 'in-transaction';
+    const outcomes = await appendBatch(this.pool, batch, { notify });
+    if (outcomes.some((outcome) => outcome.ok && outcome.value.position)) this.wakeSubscribers();
+    return outcomes;
   }
 
   async readStream(
@@ -198,6 +223,7 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.groupCommit?.idle();
     await this.listener.close();
     await this.notifier.settled();
     if (this.ownsPool) await this.pool.end();
