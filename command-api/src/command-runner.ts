@@ -9,9 +9,11 @@ import {
   VersionConflict,
   encodePosition,
   type AppendRequest,
+  type AppendResult,
   type EventStore,
   type IdempotencyRecord,
 } from '../../shared/ports/event-store.port';
+import { withReadSet } from '../../shared/aggregates/read-set';
 import type { Metrics } from '../../shared/telemetry/metrics';
 import { idempotencyRecord, storedResponse, type IdempotencyContext } from './idempotency';
 
@@ -26,44 +28,61 @@ export type Outcome = Readonly<{
 
 export type CommandReply = Readonly<{ status: number; body: string; position: string | null }>;
 
-export type RunnerDeps = Readonly<{ store: EventStore; mutex: KeyedMutex; metrics: Metrics }>;
+export type RunnerDeps = Readonly<{
+  store: EventStore;
+  mutex: KeyedMutex;
+  metrics: Metrics;
+  /** Told of every committed append, to keep in-process aggregate caches current. */
+  onCommitted?: (append: Omit<AppendRequest, 'idempotency'>, result: AppendResult) => void;
+}>;
 
-export async function runCommand(
-  deps: RunnerDeps,
-  command: Readonly<{
-    name: string;
-    lockKeys: readonly string[];
-    idempotency: IdempotencyContext | null;
-    decide: () => Promise<Outcome>;
-  }>,
-): Promise<CommandReply> {
+type Command = Readonly<{
+  name: string;
+  lockKeys: readonly string[];
+  idempotency: IdempotencyContext | null;
+  decide: () => Promise<Outcome>;
+}>;
+
+/**
+ * The first attempt decides on cached state (see shared/aggregates/read-set.ts) and checks
+ * its read set at append; a rejection, a conflict or a twin's key makes the next attempt
+ * decide on state read fresh from the store. No stored response is looked up before deciding:
+ * a retried request finds its own effect (a duplicate movement, existing event ids or a taken
+ * key) and then answers with the stored response.
+ */
+export async function runCommand(deps: RunnerDeps, command: Command): Promise<CommandReply> {
   const replay = async () =>
     command.idempotency ? storedResponse(deps.store, command.idempotency) : null;
-  const before = await replay();
-  if (before) return replayed(deps, before);
   return deps.mutex.withKeys(command.lockKeys, async () => {
     for (let attempt = 1; ; attempt += 1) {
-      const stored = attempt === 1 ? null : await replay();
-      if (stored) return replayed(deps, stored);
-      const outcome = await decideOrReplay(command.decide, replay);
-      if ('replay' in outcome) return replayed(deps, outcome.replay);
-      const body = JSON.stringify(outcome.body);
+      const fresh = attempt > 1;
+      if (fresh) {
+        const stored = await replay();
+        if (stored) return replayed(deps, stored);
+      }
+      const decided = await decideOrReplay(command.decide, replay, fresh);
+      if (decided === 'decide-fresh') continue;
+      if ('replay' in decided) return replayed(deps, decided.replay);
+      const { outcome, reads } = decided;
       // A decision that changes nothing is usually a twin that queued behind the request
       // that stored the response: answer with that response, byte for byte.
       if (!outcome.append) return (await replayIfStored(deps, replay)) ?? unchanged(deps, outcome);
+      const append = withReadChecks(outcome.append, reads);
       try {
         const result = await deps.store.append({
-          ...outcome.append,
+          ...append,
           ...(command.idempotency
             ? { idempotency: idempotencyRecord(command.idempotency, outcome.status, outcome.body) }
             : {}),
         });
+        deps.onCommitted?.(append, result);
         // Every event already existed: a twin in another process wrote them, with its reply.
         if (!result.position) {
           return (await replayIfStored(deps, replay)) ?? unchanged(deps, outcome);
         }
-        countAppended(deps.metrics, outcome.append);
+        countAppended(deps.metrics, append);
         deps.metrics.commands.inc({ command: command.name, outcome: String(outcome.status) });
+        const body = JSON.stringify(outcome.body);
         return { status: outcome.status, body, position: encodePosition(result.position) };
       } catch (error) {
         if (error instanceof IdempotencyKeyTaken) continue; // A twin request won: replay it.
@@ -77,15 +96,40 @@ export async function runCommand(
   });
 }
 
-/** Decides; a rejection after a twin stored its response yields that response instead. */
+/** Streams the decision read but does not write join the append as version checks. */
+function withReadChecks(
+  append: Omit<AppendRequest, 'idempotency'>,
+  reads: ReadonlyMap<string, bigint>,
+): Omit<AppendRequest, 'idempotency'> {
+  const written = new Set(append.streams.map((stream) => stream.streamId));
+  const checks = [...reads]
+    .filter(([streamId]) => !written.has(streamId))
+    .map(([streamId, version]) => ({ streamId, expectedVersion: version, events: [] }));
+  return checks.length === 0 ? append : { ...append, streams: [...append.streams, ...checks] };
+}
+
+type Decided =
+  | Readonly<{ outcome: Outcome; reads: ReadonlyMap<string, bigint> }>
+  | Readonly<{ replay: IdempotencyRecord }>
+  | 'decide-fresh';
+
+/**
+ * Decides. A rejection decided on cached state is decided again on fresh state; a rejection
+ * after a twin stored its response yields that response instead.
+ */
 async function decideOrReplay(
   decide: () => Promise<Outcome>,
   replay: () => Promise<IdempotencyRecord | null>,
-): Promise<Outcome | { replay: IdempotencyRecord }> {
+  fresh: boolean,
+): Promise<Decided> {
   try {
-    return withoutEmptyStreams(await decide());
+    const { result, reads } = await withReadSet(fresh, decide);
+    const outcome = withoutEmptyStreams(result);
+    if (!fresh && outcome.status >= 400) return 'decide-fresh';
+    return { outcome, reads };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
+    if (!fresh) return 'decide-fresh';
     const stored = await replay();
     if (stored) return { replay: stored };
     throw error;

@@ -109,18 +109,27 @@ function report(r: {
 }
 
 async function startServer(url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.resolve(__dirname, '../../bin/tng.cjs'), 'serve'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      PORT: String(PORT),
-      RATE_LIMITS: 'off',
-      LOG_LEVEL: 'warn',
-      JWT_SECRET,
-      ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
+  const child = spawn(
+    process.execPath,
+    [
+      // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server.
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      path.resolve(__dirname, '../../bin/tng.cjs'),
+      'serve',
+    ],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        PORT: String(PORT),
+        RATE_LIMITS: 'off',
+        LOG_LEVEL: 'warn',
+        JWT_SECRET,
+        ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  );
   for (let attempt = 0; attempt < 120; attempt += 1) {
     const ready = await fetch(`http://127.0.0.1:${PORT}/health/ready`).then(
       (r) => r.ok,

@@ -52,11 +52,15 @@ export async function openRuntime(
     types: PG_TYPES,
     application_name: 'tng',
   });
-  pool.on('error', (error: Error & { code?: string }) => {
+  const onClientError = (error: Error & { code?: string }) => {
     // 57P01: the server is shutting down (Ctrl-C reaches the embedded Postgres too).
     if (error.code === '57P01') logger.debug('Postgres is shutting down');
-    else logger.warn({ err: error }, 'idle Postgres client failed');
-  });
+    else logger.warn({ err: error }, 'Postgres connection failed');
+  };
+  pool.on('error', onClientError);
+  // A connection that dies while checked out (a projector batch, say) emits on the client;
+  // the query in flight fails on its own, and without a listener the process would crash.
+  pool.on('connect', (client) => client.on('error', onClientError));
   const store = new PostgresEventStore({ connection: { pool }, codec: domainEventCodec });
   return {
     config,

@@ -111,6 +111,8 @@ export class PostgresEventStore implements EventStore {
       // An idle connection that dies is dropped by the pool and the next query opens
       // another; without a listener the 'error' event would crash the process.
       this.pool.on('error', () => undefined);
+      // The same for a connection that dies while checked out: its query fails by itself.
+      this.pool.on('connect', (client) => client.on('error', () => undefined));
     }
     this.listener = new AppendListener(listenerConfig(this.pool));
     this.notifyMode = options.notify ?? 'in-transaction';
