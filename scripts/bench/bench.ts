@@ -15,11 +15,13 @@ import { databaseUrl } from '../../shared/testing/test-env';
 import { percentileMs, runLoad } from './http-load';
 import { bareTransfers } from './bare-transfers';
 import { seedWallets } from './seed-ledger';
+import { benchReplay } from './replay.bench';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const WALLETS = Number(process.env.BENCH_WALLETS ?? 1000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const REPLAY_EVENTS = Number(process.env.BENCH_REPLAY_EVENTS ?? 100_000);
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
 const PORT = 39_000 + Math.floor(Math.random() * 1000);
 
@@ -74,8 +76,10 @@ async function main(): Promise<void> {
       CLIENTS,
       SECONDS * 1000,
     );
+    log(`replay: one wallet with ${REPLAY_EVENTS} events`);
+    const replay = await benchReplay(store, REPLAY_EVENTS);
     await store.close();
-    report({ http, bare, rssMb });
+    report({ http, bare, rssMb, replay });
   } finally {
     server?.kill('SIGINT');
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -87,6 +91,7 @@ function report(r: {
   http: Awaited<ReturnType<typeof runLoad>>;
   bare: { transfers: number; seconds: number };
   rssMb: number;
+  replay: Awaited<ReturnType<typeof benchReplay>>;
 }): void {
   const created = r.http.byStatus['201'] ?? 0;
   const httpTps = created / r.http.seconds;
@@ -104,6 +109,7 @@ function report(r: {
     bare: { transfersPerSecond: Math.round(bareTps) },
     httpToBareRatio: Number((httpTps / bareTps).toFixed(2)),
     serverPeakRssMb: r.rssMb,
+    auditReplay: r.replay,
   };
   process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
 }
