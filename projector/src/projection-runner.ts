@@ -2,17 +2,16 @@
 // next batch of events after it, applies them and moves the checkpoint, all in one
 // transaction. A crash between steps loses nothing and applies nothing twice.
 import type { Pool } from 'pg';
-import {
-  comparePositions,
-  type EventStore,
-  type Position,
-} from '../../shared/ports/event-store.port';
+import type { EventStore, Position } from '../../shared/ports/event-store.port';
 import type { Logger } from '../../shared/telemetry/logger';
 import type { Metrics } from '../../shared/telemetry/metrics';
 import { lockCheckpoint, saveCheckpoint } from './checkpoint.store';
 import { liveTables, type AfterCommit, type Projection, type TableNames } from './projection';
+import { readBatch } from './read-batch';
+import { inTransaction } from './transaction';
 
 export const IDLE_WAIT_MS_MAX = 1_000;
+export const ERROR_BACKOFF_MS_MIN = 100;
 export const ERROR_BACKOFF_MS_MAX = 5_000;
 
 export type StepResult = { applied: number; position: Position; afterCommit?: AfterCommit };
@@ -27,32 +26,21 @@ export async function applyNextBatch(deps: {
   batchSizeMax: number;
   until?: Position;
 }): Promise<StepResult> {
-  const client = await deps.pool.connect();
-  try {
-    await client.query('begin');
+  return inTransaction(deps.pool, async (client) => {
+    // The row lock is held to commit: a second runner on the same projection waits here and
+    // then reads after the position this one saved, so each event is applied once.
     const after = await lockCheckpoint(client, deps.checkpointName);
-    let events = await deps.store.readAll({ after, limit: deps.batchSizeMax });
-    if (deps.until)
-      events = events.filter((event) => comparePositions(event.position, deps.until!) <= 0);
+    const events = await readBatch(deps.store, after, deps.batchSizeMax, deps.until);
     const last = events.at(-1);
-    if (!last) {
-      await client.query('commit');
-      return { applied: 0, position: after };
-    }
+    if (!last) return { applied: 0, position: after };
     const afterCommit = await deps.projection.apply(client, events, deps.tables);
     await saveCheckpoint(client, deps.checkpointName, last.position);
-    await client.query('commit');
     return {
       applied: events.length,
       position: last.position,
       afterCommit: afterCommit ?? undefined,
     };
-  } catch (error) {
-    await client.query('rollback').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export type RunnerDeps = {
@@ -69,11 +57,11 @@ export type RunnerDeps = {
 export async function runProjection(deps: RunnerDeps, signal: AbortSignal): Promise<void> {
   const { projection, logger, metrics } = deps;
   const tables = liveTables(projection);
-  let backoffMs = 100;
+  let backoffMs = ERROR_BACKOFF_MS_MIN;
   while (!signal.aborted) {
     try {
       const step = await applyNextBatch({ ...deps, checkpointName: projection.name, tables });
-      backoffMs = 100;
+      backoffMs = ERROR_BACKOFF_MS_MIN;
       metrics.projectionPosition.set(
         { projection: projection.name },
         Number(step.position.globalPosition),

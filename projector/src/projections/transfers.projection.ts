@@ -1,9 +1,9 @@
 // The transfers projection: one row per transfer or merchant payment, completed (from the
 // source's debit) or failed (from the recorded rejection, with its code as the reason).
 import type { PoolClient } from 'pg';
-import { decodeWalletEvent } from '../../../shared/domain/event-codec';
 import type { RecordedEvent } from '../../../shared/ports/event-store.port';
 import type { Projection, TableNames } from '../projection';
+import { walletEventOf } from './store-decoded';
 
 type TransferRow = {
   transferId: string;
@@ -22,7 +22,7 @@ const TRANSFER_KINDS: ReadonlySet<string> = new Set(['transfer', 'payment']);
 
 export function transferRowOf(recorded: RecordedEvent): TransferRow | null {
   if (recorded.type !== 'WalletDebited' && recorded.type !== 'TransferRejected') return null;
-  const event = decodeWalletEvent(recorded);
+  const event = walletEventOf(recorded);
   if (event.type !== 'WalletDebited' && event.type !== 'TransferRejected') return null;
   const { movementKind, movementId, walletId, counterpartyWalletId, note } = event.data;
   if (!TRANSFER_KINDS.has(movementKind)) return null;

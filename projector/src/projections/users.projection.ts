@@ -1,12 +1,12 @@
 // The users projection: profile, roles and plan per user (no password hashes: those stay in
 // the user's stream, read only by the login handler).
 import type { PoolClient } from 'pg';
-import { decodeUserEvent } from '../../../shared/domain/event-codec';
 import { assert, assertNever } from '../../../shared/errors/assert';
 import type { UserEvent } from '../../../shared/domain/user/user.events';
 import { userIdOfStream } from '../../../shared/domain/user/user.streams';
 import type { RecordedEvent } from '../../../shared/ports/event-store.port';
 import type { Projection, TableNames } from '../projection';
+import { userEventOf } from './store-decoded';
 
 export type UserRow = {
   userId: string;
@@ -85,7 +85,7 @@ export const usersProjection: Projection = {
       if (row && recorded.streamVersion <= row.version) continue;
       const next = projectUserEvent(
         row,
-        decodeUserEvent(recorded),
+        userEventOf(recorded),
         recorded.streamVersion,
         recorded.recordedAt,
       );

@@ -2,35 +2,60 @@
 // counterparty, failed attempts included). Per batch it loads the rows the batch touches,
 // folds the events in memory with the pure projectWalletEvent, and writes every changed row
 // with one statement per table. Events at or below a row's version are skipped, so a
-// replayed batch changes nothing.
+// replayed batch changes nothing. A replay session keeps the rows across batches instead
+// (wallet-rows.ts) and writes them when it finishes.
 import type { PoolClient } from 'pg';
-import { decodeWalletEvent } from '../../../shared/domain/event-codec';
 import { walletIdOfStream } from '../../../shared/domain/wallet/wallet.streams';
 import type { RecordedEvent } from '../../../shared/ports/event-store.port';
 import type { Cache } from '../../../shared/ports/cache.port';
 import { walletCacheKey, WALLET_CACHE_TTL_MS } from '../../../shared/read-models/read-model-names';
 import type { Projection, TableNames } from '../projection';
-import {
-  projectWalletEvent,
-  type HoldRow,
-  type TransactionRow,
-  type WalletRow,
-} from './wallet-row';
-import { loadHolds, loadWallets, writeHolds, writeTransactions, writeWallets } from './wallets.sql';
+import { walletEventOf } from './store-decoded';
+import { projectWalletEvent, type TransactionRow, type WalletRow } from './wallet-row';
+import { WalletRows } from './wallet-rows';
+import { writeTransactions } from './wallets.sql';
 
-/** `cache`, when given, receives each changed wallet's view after the batch commits. */
-export const createWalletsProjection = (cache?: Cache): Projection => ({
+/** Rows a replay keeps in memory (a few hundred bytes each) before it writes them back. */
+export const REPLAY_ROWS_IN_MEMORY_MAX = 200_000;
+
+/**
+ * `cache`, when given, receives each changed wallet's view after the batch commits.
+ * `replayRowsInMemoryMax` lowers REPLAY_ROWS_IN_MEMORY_MAX (tests cross it on purpose).
+ */
+export const createWalletsProjection = (
+  cache?: Cache,
+  options: { replayRowsInMemoryMax?: number } = {},
+): Projection => ({
   name: 'wallets',
   tables: ['rm_wallets', 'rm_holds', 'rm_wallet_transactions'],
+  // History rows are keyed by (wallet, stream version), and the applier skips versions it
+  // has applied, so no key is inserted twice.
+  insertOnlyTables: ['rm_wallet_transactions'],
   keys: {
     rm_wallets: ['wallet_id'],
     rm_holds: ['hold_id'],
     rm_wallet_transactions: ['wallet_id', 'stream_version'],
   },
   apply: async (client, events, tables) => {
-    const changed = await applyWalletEvents(client, events, tables);
+    const rows = new WalletRows();
+    await applyWalletEvents(client, events, tables, rows);
+    const changed = await rows.writeChanged(client, tables);
     if (!cache || changed.length === 0) return undefined;
     return () => cacheWalletViews(cache, changed);
+  },
+  replaySession: () => {
+    const rows = new WalletRows();
+    return {
+      apply: async (client, events, tables) => {
+        await applyWalletEvents(client, events, tables, rows);
+        if (rows.size <= (options.replayRowsInMemoryMax ?? REPLAY_ROWS_IN_MEMORY_MAX)) return;
+        await rows.writeChanged(client, tables);
+        rows.clear();
+      },
+      finish: async (client, tables) => {
+        await rows.writeChanged(client, tables);
+      },
+    };
   },
 });
 
@@ -55,46 +80,38 @@ async function cacheWalletViews(cache: Cache, rows: readonly WalletRow[]): Promi
   );
 }
 
+/** Folds the events into `rows` and writes their history rows; `rows` writes the rest. */
 async function applyWalletEvents(
   client: PoolClient,
   events: readonly RecordedEvent[],
   tables: TableNames,
-): Promise<WalletRow[]> {
-  const walletEvents = events.filter((event) => walletIdOfStream(event.streamId) !== null);
-  if (walletEvents.length === 0) return [];
-  const walletIds = [...new Set(walletEvents.map((e) => walletIdOfStream(e.streamId)!))];
+  rows: WalletRows,
+): Promise<void> {
+  const walletEvents = events.flatMap((recorded) => {
+    const walletId = walletIdOfStream(recorded.streamId);
+    return walletId === null ? [] : [{ recorded, walletId }];
+  });
+  if (walletEvents.length === 0) return;
+  const walletIds = [...new Set(walletEvents.map((entry) => entry.walletId))];
   const holdIds = [
     ...new Set(
-      walletEvents.flatMap((e) =>
-        typeof e.data.holdId === 'string' && e.type.startsWith('Hold') ? [e.data.holdId] : [],
+      walletEvents.flatMap(({ recorded: { type, data } }) =>
+        typeof data.holdId === 'string' && type.startsWith('Hold') ? [data.holdId] : [],
       ),
     ),
   ];
-  const wallets = await loadWallets(client, tables.rm_wallets!, walletIds);
-  const holds = await loadHolds(client, tables.rm_holds!, holdIds);
-  const dirtyWallets = new Map<string, WalletRow>();
-  const dirtyHolds = new Map<string, HoldRow>();
+  await rows.load(client, tables, walletIds, holdIds);
   const transactions: TransactionRow[] = [];
-  for (const recorded of walletEvents) {
-    const walletId = walletIdOfStream(recorded.streamId)!;
-    const row = wallets.get(walletId) ?? null;
+  for (const { recorded, walletId } of walletEvents) {
+    const row = rows.wallet(walletId);
     if (row && recorded.streamVersion <= row.version) continue; // Already applied.
-    const effects = projectWalletEvent(row, (id) => holds.get(id), decodeWalletEvent(recorded), {
+    const effects = projectWalletEvent(row, (id) => rows.hold(id), walletEventOf(recorded), {
       streamVersion: recorded.streamVersion,
       recordedAt: recorded.recordedAt,
     });
-    if (effects.wallet) {
-      wallets.set(walletId, effects.wallet);
-      dirtyWallets.set(walletId, effects.wallet);
-    }
-    if (effects.hold) {
-      holds.set(effects.hold.holdId, effects.hold);
-      dirtyHolds.set(effects.hold.holdId, effects.hold);
-    }
+    if (effects.wallet) rows.putWallet(effects.wallet);
+    if (effects.hold) rows.putHold(effects.hold);
     if (effects.transaction) transactions.push(effects.transaction);
   }
-  await writeWallets(client, tables.rm_wallets!, [...dirtyWallets.values()]);
-  await writeHolds(client, tables.rm_holds!, [...dirtyHolds.values()]);
   await writeTransactions(client, tables.rm_wallet_transactions!, transactions);
-  return [...dirtyWallets.values()];
 }

@@ -111,6 +111,8 @@ export async function writeHolds(client: PoolClient, table: string, rows: HoldRo
 
 export async function writeTransactions(client: PoolClient, table: string, rows: TransactionRow[]) {
   if (rows.length === 0) return;
+  // No conflict target: a rebuild's copy gets its primary key only after the replay (see
+  // insertOnlyTables); the live table's key still turns a replayed row into a no-op.
   await client.query(
     `insert into ${table} (wallet_id, stream_version, transaction_id, kind, direction, amount,
                            currency, balance_after, counterparty_wallet_id, status, note,
@@ -118,7 +120,7 @@ export async function writeTransactions(client: PoolClient, table: string, rows:
      select * from unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],
                           $6::bigint[], $7::text[], $8::bigint[], $9::text[], $10::text[],
                           $11::text[], $12::timestamptz[])
-     on conflict (wallet_id, stream_version) do nothing`,
+     on conflict do nothing`,
     [
       rows.map((r) => r.walletId),
       text(rows.map((r) => r.streamVersion)),
