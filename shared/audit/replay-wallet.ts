@@ -1,6 +1,6 @@
 // Replays one wallet's stream from the event log (not the read models): the balance timeline
 // an auditor can trust, up to any instant. Used by the audit routes and `tng audit replay`.
-import { decodeWalletEvent } from '../domain/event-codec';
+import { walletEventOf } from '../domain/store-decoded';
 import { evolveWallet } from '../domain/wallet/wallet.evolve';
 import { initialWalletState, type WalletState } from '../domain/wallet/wallet.state';
 import type { WalletEvent } from '../domain/wallet/wallet.events';
@@ -25,7 +25,7 @@ export async function replayWallet(
     const page = await store.readStream(streamId, { fromVersion, limit: REPLAY_PAGE_SIZE_MAX });
     for (const recorded of page) {
       if (options.at && recorded.recordedAt > options.at) return { state, last };
-      const event = decodeWalletEvent(recorded);
+      const event = walletEventOf(recorded);
       state = evolveWallet(state, event);
       last = recorded;
       options.onStep?.({ recorded, event, state });

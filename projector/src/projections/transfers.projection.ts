@@ -3,7 +3,7 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '../../../shared/ports/event-store.port';
 import type { Projection, TableNames } from '../projection';
-import { walletEventOf } from './store-decoded';
+import { walletEventOf } from '../../../shared/domain/store-decoded';
 
 type TransferRow = {
   transferId: string;

@@ -6,7 +6,7 @@ import type { UserEvent } from '../../../shared/domain/user/user.events';
 import { userIdOfStream } from '../../../shared/domain/user/user.streams';
 import type { RecordedEvent } from '../../../shared/ports/event-store.port';
 import type { Projection, TableNames } from '../projection';
-import { userEventOf } from './store-decoded';
+import { userEventOf } from '../../../shared/domain/store-decoded';
 
 export type UserRow = {
   userId: string;

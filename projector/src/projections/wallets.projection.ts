@@ -10,7 +10,7 @@ import type { RecordedEvent } from '../../../shared/ports/event-store.port';
 import type { Cache } from '../../../shared/ports/cache.port';
 import { walletCacheKey, WALLET_CACHE_TTL_MS } from '../../../shared/read-models/read-model-names';
 import type { Projection, TableNames } from '../projection';
-import { walletEventOf } from './store-decoded';
+import { walletEventOf } from '../../../shared/domain/store-decoded';
 import { projectWalletEvent, type TransactionRow, type WalletRow } from './wallet-row';
 import { WalletRows } from './wallet-rows';
 import { writeTransactions } from './wallets.sql';

@@ -6,10 +6,10 @@ import {
   decodeWalletEvent,
   domainEventCodec,
   encodeDomainEvent,
-} from '../../../shared/domain/event-codec';
-import walletOpenedV1 from '../../../shared/domain/__fixtures__/wallet-opened.v1.json';
-import { movementId, userId, walletId } from '../../../shared/domain/ids';
-import type { WalletEvent } from '../../../shared/domain/wallet/wallet.events';
+} from './event-codec';
+import walletOpenedV1 from './__fixtures__/wallet-opened.v1.json';
+import { movementId, userId, walletId } from './ids';
+import type { WalletEvent } from './wallet/wallet.events';
 import { userEventOf, walletEventOf } from './store-decoded';
 
 const credited: WalletEvent = {

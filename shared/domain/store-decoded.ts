@@ -1,4 +1,4 @@
-// Typed domain events from what the projector's store already decoded. The projector reads
+// Typed domain events from what a decoding store already decoded. Projections and replays read
 // through a decoding store (shared/runtime/runtime.ts gives it domainEventCodec), so every
 // payload arrives validated by its zod schema and upcast to its latest version: running the
 // codec again re-checked the same schemas and cost a rebuild a fifth of its time. Here only
@@ -8,13 +8,13 @@ import {
   decodeUserEvent,
   decodeWalletEvent,
   type StoredEvent,
-} from '../../../shared/domain/event-codec';
-import { fromWire, type AnyEventDefinition } from '../../../shared/domain/event-definition';
-import { userEventDefinitions, type UserEvent } from '../../../shared/domain/user/user.events';
+} from './event-codec';
+import { fromWire, type AnyEventDefinition } from './event-definition';
+import { userEventDefinitions, type UserEvent } from './user/user.events';
 import {
   walletEventDefinitions,
   type WalletEvent,
-} from '../../../shared/domain/wallet/wallet.events';
+} from './wallet/wallet.events';
 
 const latestVersions = (definitions: readonly AnyEventDefinition[]) =>
   new Map(definitions.map((definition) => [definition.type, definition.schemaVersion]));
