@@ -1,17 +1,9 @@
 // SQL over the read models for wallet views. Amounts leave the database as bigint and are
 // sent as decimal strings; no float ever touches them.
 import type { Pool } from 'pg';
+import { walletView, type WalletView } from '../../shared/read-models/wallet-view';
 
-export type WalletView = {
-  walletId: string;
-  ownerId: string | null;
-  currency: string;
-  balance: string;
-  available: string;
-  held: string;
-  status: string;
-  version: string;
-};
+export type { WalletView };
 
 type WalletRow = {
   wallet_id: string;
@@ -25,16 +17,16 @@ type WalletRow = {
 
 const WALLET_COLUMNS = 'wallet_id, owner_id, currency, balance, held, status, version';
 
-export const toWalletView = (row: WalletRow): WalletView => ({
-  walletId: row.wallet_id,
-  ownerId: row.owner_id,
-  currency: row.currency,
-  balance: row.balance.toString(),
-  available: (row.balance - row.held).toString(),
-  held: row.held.toString(),
-  status: row.status,
-  version: row.version.toString(),
-});
+export const toWalletView = (row: WalletRow): WalletView =>
+  walletView({
+    walletId: row.wallet_id,
+    ownerId: row.owner_id,
+    currency: row.currency,
+    balance: row.balance,
+    held: row.held,
+    status: row.status,
+    version: row.version,
+  });
 
 export async function findWallet(pool: Pool, walletId: string): Promise<WalletView | null> {
   const result = await pool.query<WalletRow>(

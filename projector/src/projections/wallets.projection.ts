@@ -8,6 +8,7 @@ import type { PoolClient } from 'pg';
 import { walletIdOfStream } from '../../../shared/domain/wallet/wallet.streams';
 import type { RecordedEvent } from '../../../shared/ports/event-store.port';
 import type { Cache } from '../../../shared/ports/cache.port';
+import { walletView } from '../../../shared/read-models/wallet-view';
 import { walletCacheKey, WALLET_CACHE_TTL_MS } from '../../../shared/read-models/read-model-names';
 import type { Projection, TableNames } from '../projection';
 import { walletEventOf } from '../../../shared/domain/store-decoded';
@@ -62,20 +63,9 @@ export const createWalletsProjection = (
 async function cacheWalletViews(cache: Cache, rows: readonly WalletRow[]): Promise<void> {
   await Promise.all(
     rows.map((row) =>
-      cache.set(
-        walletCacheKey(row.walletId),
-        JSON.stringify({
-          walletId: row.walletId,
-          ownerId: row.ownerId,
-          currency: row.currency,
-          balance: row.balance.toString(),
-          available: (row.balance - row.held).toString(),
-          held: row.held.toString(),
-          status: row.status,
-          version: row.version.toString(),
-        }),
-        { ttlMs: WALLET_CACHE_TTL_MS },
-      ),
+      cache.set(walletCacheKey(row.walletId), JSON.stringify(walletView(row)), {
+        ttlMs: WALLET_CACHE_TTL_MS,
+      }),
     ),
   );
 }
