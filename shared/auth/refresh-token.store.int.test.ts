@@ -1,6 +1,7 @@
 // Goal: refresh tokens rotate once each, only their hashes are stored, a reused (spent) token
 // revokes its whole family and session, unknown/expired/revoked tokens are refused, and of
 // two concurrent rotations of one token exactly one succeeds.
+import { createTestPool } from '../testing/test-pool';
 import { createHash } from 'node:crypto';
 import { Pool } from 'pg';
 import { DomainError } from '../errors/domain-error';
@@ -11,7 +12,7 @@ let db: FreshDatabase;
 let pool: Pool;
 beforeAll(async () => {
   db = await createFreshDatabase();
-  pool = new Pool({ connectionString: db.url, max: 8 });
+  pool = createTestPool({ connectionString: db.url, max: 8 });
   // pool.end() resolves before its sockets have closed, and the database is then dropped
   // with force: a closing client may hear the termination. That is not a test failure.
   pool.on('error', () => {});

@@ -1,6 +1,7 @@
 // Goal: a logout recorded by one process is seen by another (same database) within a short
 // bounded wait, survives restarts, survives a lost listener connection, ends the refresh
 // family too, and holds with Redis flushed or down: Redis only ever speeds the check up.
+import { createTestPool } from '../testing/test-pool';
 import { once } from 'node:events';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -27,7 +28,7 @@ const started: SessionRevocation[] = [];
 
 beforeAll(async () => {
   db = await createFreshDatabase();
-  pool = new Pool({ connectionString: db.url, max: 4 });
+  pool = createTestPool({ connectionString: db.url, max: 4 });
   // pool.end() resolves before its sockets have closed, and the database is then dropped
   // with force: a closing client may hear the termination. That is not a test failure.
   pool.on('error', () => {});

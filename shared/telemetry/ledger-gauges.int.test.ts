@@ -3,6 +3,7 @@
 // half-applied transaction (it skips those snapshots) and every reading it does take is 0; a
 // tampered read model shows the imbalance; projection lag is head minus checkpoint, per
 // projection, and falls to 0 once caught up.
+import { createTestPool } from '../testing/test-pool';
 import { Pool } from 'pg';
 import { liveTables } from '../../projector/src/projection';
 import { applyNextBatch } from '../../projector/src/projection-runner';
@@ -24,7 +25,7 @@ let store: PostgresEventStore;
 let metrics: Metrics;
 beforeEach(async () => {
   db = await createFreshDatabase();
-  pool = new Pool({ connectionString: db.url, max: 4, types: PG_TYPES });
+  pool = createTestPool({ connectionString: db.url, max: 4, types: PG_TYPES });
   store = new PostgresEventStore({ connection: { pool }, codec: domainEventCodec });
   metrics = createMetrics();
 });

@@ -2,6 +2,7 @@
 // event store the projector gets from the runtime, a live run that steps a projection until
 // it has applied everything written, and a dump of a projection's tables in key order, so
 // that two states of the read models compare with one toEqual.
+import { createTestPool } from '../../../shared/testing/test-pool';
 import { Pool } from 'pg';
 import { PostgresEventStore } from '../../../shared/adapters/event-store/postgres.event-store';
 import { domainEventCodec } from '../../../shared/domain/event-codec';
@@ -24,7 +25,7 @@ export type ProjectorDatabase = {
 
 export async function openProjectorDatabase(): Promise<ProjectorDatabase> {
   const db = await createFreshDatabase();
-  const pool = new Pool({ connectionString: db.url, max: 8, types: PG_TYPES });
+  const pool = createTestPool({ connectionString: db.url, max: 8, types: PG_TYPES });
   // pool.end() resolves once every connection was asked to close, not once it has; the
   // forced drop that follows can then terminate one, and the pool re-emits that as an
   // 'error' event, which without a listener ends the test process. Queries fail on their

@@ -1,7 +1,7 @@
 // Test support for the sagas' int tests: a fresh database with the pool, event store, metrics
 // and a silent logger the sagas service gets from the runtime, and a helper that runs the
 // wallets projection until it has caught up (what the projector service would do).
-import { Pool } from 'pg';
+import { createTestPool } from '../../../shared/testing/test-pool';
 import { liveTables } from '../../../projector/src/projection';
 import { applyNextBatch } from '../../../projector/src/projection-runner';
 import { createProjections } from '../../../projector/src/projections/registry';
@@ -18,7 +18,7 @@ const CATCH_UP_BATCHES_MAX = 1_000;
 
 export async function openSagaDatabase() {
   const db = await createFreshDatabase();
-  const pool = new Pool({ connectionString: db.url, max: 8, types: PG_TYPES });
+  const pool = createTestPool({ connectionString: db.url, max: 8, types: PG_TYPES });
   const store = new PostgresEventStore({ connection: { pool }, codec: domainEventCodec });
   return {
     pool,

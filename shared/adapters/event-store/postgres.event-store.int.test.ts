@@ -2,7 +2,8 @@
 // proves what only a real database can: a reader never skips a transaction that commits
 // late, events cannot be updated, deleted or truncated by anyone, and the codec never
 // reaches verification.
-import { Client, Pool } from 'pg';
+import { createTestPool } from '../../testing/test-pool';
+import { Client } from 'pg';
 import { createFreshDatabase, type FreshDatabase } from '../../testing/fresh-database';
 import {
   eventStoreContract, readEverything, type StartedEventStore,
@@ -160,7 +161,7 @@ describe('postgres event store', () => {
   });
 
   test("works on a caller's pool and leaves it open, with bigints parsed per query", async () => {
-    const pool = new Pool({ connectionString: db.url, max: 2 });
+    const pool = createTestPool({ connectionString: db.url, max: 2 });
     const onPool = new PostgresEventStore({ connection: { pool } });
     try {
       const streamId = aStreamId();
