@@ -2,7 +2,7 @@
 // the per-stream mutex, metrics, and the clock and id source (injected so tests can pin them).
 import { randomUUID } from 'node:crypto';
 import { KeyedMutex } from '../../shared/concurrency/keyed-mutex';
-import { decodeUserEvent } from '../../shared/domain/event-codec';
+import { userEventOf } from '../../shared/domain/store-decoded';
 import { evolveUser, initialUserState, type UserState } from '../../shared/domain/user/user.state';
 import type { UserEvent } from '../../shared/domain/user/user.events';
 import type { WalletState } from '../../shared/domain/wallet/wallet.state';
@@ -30,7 +30,7 @@ export function createCommandDeps(store: EventStore, metrics: Metrics): CommandD
   const wallets = createWalletRepository(store);
   const users = new AggregateRepository<UserState, UserEvent>(store, {
     streamIdOf: (id) => userStreamId(userId(id)),
-    decode: decodeUserEvent,
+    decode: userEventOf,
     evolve: evolveUser,
     initialState: initialUserState,
   });

@@ -1,7 +1,8 @@
 // The wallet aggregate as an AggregateRepository loads it: stream `wallet-<walletId>`, events
 // decoded (and upcast) by the domain codec, folded with the pure evolveWallet. Shared by the
 // command API and the sagas, so both see a wallet exactly the same way.
-import { decodeWalletEvent } from '../domain/event-codec';
+// The store has already decoded and upcast each payload; only the typed form is made here.
+import { walletEventOf } from '../domain/store-decoded';
 import { walletId } from '../domain/ids';
 import type { WalletEvent } from '../domain/wallet/wallet.events';
 import { evolveWallet } from '../domain/wallet/wallet.evolve';
@@ -12,7 +13,7 @@ import { AggregateRepository, type AggregateType } from './aggregate-repository'
 
 export const walletAggregate: AggregateType<WalletState, WalletEvent> = Object.freeze({
   streamIdOf: (id: string) => walletStreamId(walletId(id)),
-  decode: decodeWalletEvent,
+  decode: walletEventOf,
   evolve: evolveWallet,
   initialState: initialWalletState,
 });
