@@ -122,6 +122,8 @@ async function startServer(url: string): Promise<ChildProcess> {
       ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
       path.resolve(__dirname, '../../bin/tng.cjs'),
       'serve',
+      // BENCH_SERVICES, e.g. "command-api", measures the command path without the projector.
+      ...(process.env.BENCH_SERVICES ?? '').split(' ').filter(Boolean),
     ],
     {
       env: {
