@@ -5,27 +5,18 @@ import { readCheckpoints } from '../../projector/src/checkpoint.store';
 import { rebuildProjection } from '../../projector/src/rebuild';
 import type { CommandResult } from '../../shared/cli/cli-output';
 import { withCliRuntime } from '../../shared/cli/cli-runtime';
-import { createProgress } from '../../shared/cli/progress';
 import { encodePosition, START_POSITION } from '../../shared/ports/event-store.port';
 import { projectionNamed } from './projection-name';
+import { replayWithProgress } from './replay-with-progress';
 
 export async function projectionsRebuild(name: string): Promise<CommandResult> {
   const projection = projectionNamed(name);
   return withCliRuntime(async (runtime) => {
-    const progress = createProgress(`rebuild ${name}`, 'events');
-    const startedMs = performance.now();
-    let applied: number;
-    try {
-      applied = await rebuildProjection({
-        pool: runtime.pool,
-        store: runtime.store,
-        batchSizeMax: runtime.config.PROJECTOR_BATCH_SIZE_MAX,
-        onProgress: (done, total) => progress.update(done, total),
-      }, projection);
-    } finally {
-      progress.stop();
-    }
-    const durationMs = Math.round(performance.now() - startedMs);
+    const { result: applied, durationMs } = await replayWithProgress(
+      runtime,
+      `rebuild ${name}`,
+      (deps) => rebuildProjection(deps, projection),
+    );
     const position = (await readCheckpoints(runtime.pool)).get(name) ?? START_POSITION;
     const result = {
       projection: name,
@@ -36,8 +27,9 @@ export async function projectionsRebuild(name: string): Promise<CommandResult> {
     };
     return {
       json: result,
-      human: () => `rebuilt ${name}: ${applied} events applied in ${seconds(durationMs)} `
-        + `(${result.eventsPerSecond} events/s); now at position ${result.position}`,
+      human: () =>
+        `rebuilt ${name}: ${applied} events applied in ${seconds(durationMs)} ` +
+        `(${result.eventsPerSecond} events/s); now at position ${result.position}`,
     };
   });
 }

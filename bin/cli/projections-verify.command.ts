@@ -5,35 +5,28 @@ import { verifyProjection } from '../../projector/src/rebuild';
 import { EXIT_CHECK_FAILED, EXIT_OK } from '../../shared/cli/cli-errors';
 import type { CommandResult } from '../../shared/cli/cli-output';
 import { withCliRuntime } from '../../shared/cli/cli-runtime';
-import { createProgress } from '../../shared/cli/progress';
 import { projectionNamed } from './projection-name';
+import { replayWithProgress } from './replay-with-progress';
 import { seconds } from './projections-rebuild.command';
 
 export async function projectionsVerify(name: string): Promise<CommandResult> {
   const projection = projectionNamed(name);
   return withCliRuntime(async (runtime) => {
-    const progress = createProgress(`verify ${name}`, 'events');
-    const startedMs = performance.now();
-    let outcome: Awaited<ReturnType<typeof verifyProjection>>;
-    try {
-      outcome = await verifyProjection({
-        pool: runtime.pool,
-        store: runtime.store,
-        batchSizeMax: runtime.config.PROJECTOR_BATCH_SIZE_MAX,
-        onProgress: (done, total) => progress.update(done, total),
-      }, projection);
-    } finally {
-      progress.stop();
-    }
-    const durationMs = Math.round(performance.now() - startedMs);
+    const { result: outcome, durationMs } = await replayWithProgress(
+      runtime,
+      `verify ${name}`,
+      (deps) => verifyProjection(deps, projection),
+    );
     const { applied, differences } = outcome;
     const identical = differences.length === 0;
-    const lines = differences.map((difference) =>
-      `  ${difference.table}: ${difference.onlyInLive} rows only in the live table, `
-        + `${difference.onlyInRebuild} only in the rebuild`);
+    const lines = differences.map(
+      (difference) =>
+        `  ${difference.table}: ${difference.onlyInLive} rows only in the live table, ` +
+        `${difference.onlyInRebuild} only in the rebuild`,
+    );
     const verdict = identical
-      ? `${name}: identical to a rebuild from the log (${applied} events replayed in `
-        + `${seconds(durationMs)})`
+      ? `${name}: identical to a rebuild from the log (${applied} events replayed in ` +
+        `${seconds(durationMs)})`
       : `${name}: ${differences.length} tables differ from a rebuild from the log:`;
     return {
       json: { projection: name, identical, applied, durationMs, differences },

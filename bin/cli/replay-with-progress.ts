@@ -1,0 +1,35 @@
+// The part `projections rebuild` and `projections verify` share: run a replay of the log with
+// the runtime's pool and store, a progress display on stderr, and the time it took.
+import type { Pool } from 'pg';
+import type { Progress } from '../../projector/src/rebuild';
+import { createProgress } from '../../shared/cli/progress';
+import type { Runtime } from '../../shared/runtime/runtime';
+import type { EventStore } from '../../shared/ports/event-store.port';
+
+export type ReplayDeps = Readonly<{
+  pool: Pool;
+  store: EventStore;
+  batchSizeMax: number;
+  onProgress: Progress;
+}>;
+
+export async function replayWithProgress<T>(
+  runtime: Runtime,
+  label: string,
+  replay: (deps: ReplayDeps) => Promise<T>,
+): Promise<{ result: T; durationMs: number }> {
+  const progress = createProgress(label, 'events');
+  const startedMs = performance.now();
+  try {
+    const result = await replay({
+      pool: runtime.pool,
+      store: runtime.store,
+      batchSizeMax: runtime.config.PROJECTOR_BATCH_SIZE_MAX,
+      onProgress: (done, total) => progress.update(done, total),
+    });
+    // Milliseconds for display and --json, never for money.
+    return { result, durationMs: Math.round(performance.now() - startedMs) };
+  } finally {
+    progress.stop();
+  }
+}
