@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { runCliCommand, type OutputOptions } from '../../shared/cli/cli-output';
 import { PROJECTION_NAMES } from '../../shared/read-models/read-model-names';
 import { ROLES } from '../../shared/domain/user/user.events';
-import { auditReplay } from './audit-replay.command';
+import { auditReplay, type ReplayOptions } from './audit-replay.command';
 import { auditVerify } from './audit-verify.command';
 import { projectionsRebuild } from './projections-rebuild.command';
 import { projectionsStatus } from './projections-status.command';
@@ -43,9 +43,12 @@ function registerAudit(program: Command): void {
   const audit = program.command('audit').description('replay and verify the ledger from events');
   audit.command('replay').description('a wallet\'s movements and balance timeline, from events')
     .requiredOption('--wallet <id>', 'the wallet id')
-    .option('--at <instant>', 'replay up to this ISO-8601 instant (inclusive)')
+    .option('--at <instant>', 'replay up to this instant (inclusive), RFC 3339 with an offset')
+    .option('--from <instant>', 'start of the period (inclusive): opening balance just before')
+    .option('--to <instant>', 'end of the period (inclusive): closing balance; same as --at')
+    .option('--csv', 'print the period as CSV (amounts in minor units)')
     .option(...JSON_FLAG)
-    .action((options: OutputOptions & { wallet: string; at?: string }) =>
+    .action((options: OutputOptions & ReplayOptions) =>
       runCliCommand(options, () => auditReplay(options)));
   audit.command('verify')
     .description('hash chains, contiguous versions, conservation per currency, double entry, '

@@ -14,6 +14,8 @@ import {
 } from '../../shared/http/pagination';
 import { IdSchema } from '../../shared/http/schemas';
 import { encodePosition, type EventStore } from '../../shared/ports/event-store.port';
+import { parseInstant } from '../../shared/time/instant';
+import { InstantQuerySchema } from './instant-query';
 
 export function auditRoutes(deps: { store: EventStore }): FastifyPluginAsync {
   return async (root) => {
@@ -63,14 +65,14 @@ export function auditRoutes(deps: { store: EventStore }): FastifyPluginAsync {
       {
         schema: {
           params: z.strictObject({ walletId: IdSchema }),
-          querystring: z.strictObject({ at: z.iso.datetime({ offset: true }) }),
+          querystring: z.strictObject({ at: InstantQuerySchema }),
           tags: ['audit'],
           security: [{ bearer: [] }],
         },
       },
       async (request) => {
         const { state, last } = await replayWallet(deps.store, request.params.walletId, {
-          at: new Date(request.query.at),
+          at: parseInstant(request.query.at)!,
         });
         if (state.status === 'absent') throw new DomainError('not_found', 'no such wallet then');
         return {

@@ -13,14 +13,13 @@ import { decodeCursor, page, pageLimit, PageQuerySchema } from '../../shared/htt
 import { IdSchema } from '../../shared/http/schemas';
 import { walletCacheKey } from '../../shared/read-models/read-model-names';
 import { waitForPosition } from './position-waiter';
-import {
-  findTransfer,
-  findWallet,
-  listTransactions,
-  listWallets,
-  type WalletView,
-} from './wallet-queries';
+import { findTransfer, findWallet, listWallets, type WalletView } from './wallet-queries';
 import { auditRoutes } from './audit.routes';
+import { auditWalletsRoutes } from './audit-wallets.routes';
+import {
+  historyCsv, historyPage, HistoryQuerySchema, movementById, wantsCsv,
+} from './history.handlers';
+import { MovementSchema, TransactionPageSchema } from './movement.schemas';
 
 export type QueryApiDeps = {
   pool: Pool;
@@ -52,7 +51,11 @@ export function queryApi(deps: QueryApiDeps): FastifyPluginAsync {
 
     getTransfersTransferIdRoute(app, deps);
 
+    getTransactionsTransactionIdRoute(app, deps);
+
     await app.register(auditRoutes({ store: deps.store }));
+
+    await app.register(auditWalletsRoutes({ pool: deps.pool }));
   };
 }
 
@@ -87,24 +90,37 @@ function getWalletsWalletIdTransactionsRoute(app: ZodApp, deps: QueryApiDeps): v
     {
       schema: {
         params: WalletParams,
-        querystring: PageQuerySchema,
+        querystring: HistoryQuerySchema,
+        response: { 200: TransactionPageSchema },
         tags: ['wallets'],
+        security: [{ bearer: [] }],
+        description: 'Newest first. With `Accept: text/csv`: every row of the filtered range '
+          + 'as CSV (amounts in minor units), no pagination.',
+      },
+    },
+    async (request, reply) => {
+      await visibleWallet(deps, request, request.params.walletId);
+      if (wantsCsv(request)) {
+        await historyCsv(deps.pool, request.params.walletId, request.query, reply);
+        return reply;
+      }
+      return historyPage(deps.pool, request.params.walletId, request.query);
+    },
+  );
+}
+
+function getTransactionsTransactionIdRoute(app: ZodApp, deps: QueryApiDeps): void {
+  app.get(
+    '/v1/transactions/:transactionId',
+    {
+      schema: {
+        params: z.strictObject({ transactionId: IdSchema }),
+        response: { 200: MovementSchema },
+        tags: ['transfers'],
         security: [{ bearer: [] }],
       },
     },
-    async (request) => {
-      await visibleWallet(deps, request, request.params.walletId);
-      const limit = pageLimit(request.query.limit);
-      const before = decodeCursor(request.query.cursor, /^[0-9]{1,19}$/);
-      const rows = await listTransactions(
-        deps.pool,
-        request.params.walletId,
-        before === undefined ? undefined : BigInt(before),
-        limit,
-      );
-      const { items, nextCursor } = page(rows, limit, (row) => row.sequence);
-      return { items: items.map(({ sequence: _sequence, ...item }) => item), nextCursor };
-    },
+    async (request) => movementById(deps.pool, request, request.params.transactionId),
   );
 }
 

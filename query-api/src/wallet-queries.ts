@@ -51,63 +51,6 @@ export async function listWallets(
   return result.rows.map(toWalletView);
 }
 
-export type TransactionView = {
-  transactionId: string;
-  kind: string;
-  direction: string;
-  amount: string;
-  currency: string;
-  balanceAfter: string;
-  counterpartyWalletId: string | null;
-  status: string;
-  note: string | null;
-  createdAt: string;
-  sequence: string;
-};
-
-type TransactionRow = {
-  stream_version: bigint;
-  transaction_id: string;
-  kind: string;
-  direction: string;
-  amount: bigint;
-  currency: string;
-  balance_after: bigint;
-  counterparty_wallet_id: string | null;
-  status: string;
-  note: string | null;
-  created_at: Date;
-};
-
-export async function listTransactions(
-  pool: Pool,
-  walletId: string,
-  beforeVersion: bigint | undefined,
-  limit: number,
-): Promise<TransactionView[]> {
-  const result = await pool.query<TransactionRow>(
-    `select stream_version, transaction_id, kind, direction, amount, currency, balance_after,
-            counterparty_wallet_id, status, note, created_at
-       from rm_wallet_transactions
-      where wallet_id = $1 and ($2::bigint is null or stream_version < $2)
-      order by stream_version desc limit $3`,
-    [walletId, beforeVersion?.toString() ?? null, limit + 1],
-  );
-  return result.rows.map((row) => ({
-    transactionId: row.transaction_id,
-    kind: row.kind,
-    direction: row.direction,
-    amount: row.amount.toString(),
-    currency: row.currency,
-    balanceAfter: row.balance_after.toString(),
-    counterpartyWalletId: row.counterparty_wallet_id,
-    status: row.status,
-    note: row.note,
-    createdAt: row.created_at.toISOString(),
-    sequence: row.stream_version.toString(),
-  }));
-}
-
 export type TransferView = {
   transferId: string;
   kind: string;

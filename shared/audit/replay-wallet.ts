@@ -10,7 +10,13 @@ import { encodePosition, type EventStore, type RecordedEvent } from '../ports/ev
 
 export const REPLAY_PAGE_SIZE_MAX = 5_000;
 
-export type ReplayStep = { recorded: RecordedEvent; event: WalletEvent; state: WalletState };
+/** One event with the wallet's state before and after it. */
+export type ReplayStep = {
+  recorded: RecordedEvent;
+  event: WalletEvent;
+  before: WalletState;
+  state: WalletState;
+};
 
 /** Folds the stream up to `at` (inclusive, by recorded time), calling `onStep` per event. */
 export async function replayWallet(
@@ -26,9 +32,10 @@ export async function replayWallet(
     for (const recorded of page) {
       if (options.at && recorded.recordedAt > options.at) return { state, last };
       const event = walletEventOf(recorded);
+      const before = state;
       state = evolveWallet(state, event);
       last = recorded;
-      options.onStep?.({ recorded, event, state });
+      options.onStep?.({ recorded, event, before, state });
     }
     if (page.length < REPLAY_PAGE_SIZE_MAX) return { state, last };
     fromVersion = page.at(-1)!.streamVersion + 1n;

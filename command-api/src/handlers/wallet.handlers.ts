@@ -162,16 +162,18 @@ export async function decideCaptureHold(
     target.state,
   );
   const captured = decided.source.find((event) => event.type === 'HoldCaptured');
+  // The movement's id is the one history and GET /v1/transactions/:transactionId know it by.
   const body =
     captured?.type === 'HoldCaptured'
       ? {
           holdId: input.holdId,
+          transactionId: ctx.seed,
           status: 'captured',
           targetWalletId: input.targetWalletId,
           capturedAmount: captured.data.capturedAmountMinor.toString(),
           releasedAmount: captured.data.releasedAmountMinor.toString(),
         }
-      : { holdId: input.holdId, status: 'captured' };
+      : { holdId: input.holdId, transactionId: ctx.seed, status: 'captured' };
   const userTarget = target.state.kind === 'user';
   return {
     status: 200,
@@ -283,6 +285,7 @@ export async function decideAdjustment(
   return {
     status: 201,
     body: {
+      transactionId: ctx.seed,
       adjustmentId: ctx.seed,
       walletId: input.walletId,
       direction: input.direction,

@@ -1,0 +1,83 @@
+// GET /v1/audit/wallets?ownerEmail=|ownerId= (auditors and admins): the wallets of one user,
+// with balances, from the read models. Exactly one of the two is given; an e-mail is compared
+// as registration stores it (normalised), and an unknown user is a 404.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Pool } from 'pg';
+import { z } from 'zod/v4';
+import { normalizeEmail } from '../../shared/domain/user/user.events';
+import { DomainError } from '../../shared/errors/domain-error';
+import { decodeCursor, page, pageLimit, PageQuerySchema } from '../../shared/http/pagination';
+import { principalOf, requireRole } from '../../shared/http/principal';
+import { IdSchema } from '../../shared/http/schemas';
+import { listWallets } from './wallet-queries';
+
+const AuditWalletsQuery = PageQuerySchema.extend({
+  ownerEmail: z.string().min(1).max(320).optional(),
+  ownerId: IdSchema.optional(),
+});
+
+const Digits = z.string().regex(/^-?[0-9]+$/);
+const WalletSchema = z.object({
+  walletId: z.string(),
+  ownerId: z.string().nullable(),
+  currency: z.string(),
+  balance: Digits,
+  available: Digits,
+  held: Digits,
+  status: z.string(),
+  version: Digits,
+});
+const AuditWalletsSchema = z.object({
+  owner: z.object({ userId: z.string(), email: z.string(), name: z.string() }),
+  items: z.array(WalletSchema),
+  nextCursor: z.string().nullable(),
+});
+
+type Owner = { userId: string; email: string; name: string };
+
+export function auditWalletsRoutes(deps: { pool: Pool }): FastifyPluginAsync {
+  return async (root) => {
+    const app = root.withTypeProvider<ZodTypeProvider>();
+    app.get(
+      '/v1/audit/wallets',
+      {
+        schema: {
+          querystring: AuditWalletsQuery,
+          response: { 200: AuditWalletsSchema },
+          tags: ['audit'],
+          security: [{ bearer: [] }],
+          description: 'The wallets of one user (give exactly one of ownerEmail and ownerId).',
+        },
+      },
+      async (request) => {
+        requireRole(principalOf(request), 'auditor', 'admin');
+        const { ownerEmail, ownerId } = request.query;
+        if ((ownerEmail === undefined) === (ownerId === undefined)) {
+          throw new DomainError('invalid_request', 'give exactly one of ownerEmail and ownerId');
+        }
+        const owner = await findOwner(deps.pool, ownerEmail, ownerId);
+        if (!owner) throw new DomainError('not_found', 'no such user');
+        const limit = pageLimit(request.query.limit);
+        const after = decodeCursor(request.query.cursor, /^[\w.:-]{1,128}$/);
+        const rows = await listWallets(deps.pool, owner.userId, after, limit);
+        return { owner, ...page(rows, limit, (row) => row.walletId) };
+      },
+    );
+  };
+}
+
+async function findOwner(
+  pool: Pool,
+  email: string | undefined,
+  userId: string | undefined,
+): Promise<Owner | null> {
+  const result = await pool.query<{ user_id: string; email: string; name: string }>(
+    `select user_id, email, name from rm_users
+      where ($1::text is null or email = $1) and ($2::text is null or user_id = $2)
+      order by registered_at limit 1`,
+    [email === undefined ? null : normalizeEmail(email), userId ?? null],
+  );
+  const row = result.rows[0];
+  return row ? { userId: row.user_id, email: row.email, name: row.name } : null;
+}
