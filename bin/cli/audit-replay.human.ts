@@ -66,7 +66,7 @@ function totalsLines(view: ReplayView): string[] {
   const { totals } = view;
   const money = (digits: string) => formatAmount(BigInt(digits), view.currency);
   return [
-    ...wrap([`totals: ${totals.movements} movements`, `in ${money(totals.credits)}`,
+    ...wrap([`totals: ${totals.movements} movement${totals.movements === 1 ? '' : 's'}`, `in ${money(totals.credits)}`,
       `out ${money(totals.debits)}`, `net ${money(totals.net)}`], '', ', '),
     ...wrap([`        ${totals.rejected} rejected`, `holds placed ${money(totals.held)}`,
       `released ${money(totals.released)}`], '', ', '),

@@ -42,7 +42,7 @@ const steps: TimelineStep[] = [
 ];
 
 const figures = (balance: string, version: string) => ({
-  balance, held: '0', available: balance, currency: 'MYR', version, position: null,
+  balance, held: '0', available: balance, currency: 'MYR' as const, version, position: null,
 });
 
 const view: ReplayView = {
