@@ -24,8 +24,21 @@ type HistoryQuery = z.infer<typeof HistoryQuerySchema>;
 /** Rows read per query while writing a CSV export. */
 const CSV_PAGE_ROWS = 1_000;
 
-export const wantsCsv = (request: FastifyRequest): boolean =>
-  /\btext\/csv\b/i.test(request.headers.accept ?? '');
+/**
+ * CSV when the client prefers text/csv to JSON: of the media ranges in Accept, by quality
+ * (ties in the order given), the first that names either decides; JSON when none does.
+ */
+export function wantsCsv(request: FastifyRequest): boolean {
+  const ranges = (request.headers.accept ?? '').split(',').map((range, index) => {
+    const [type = '', ...params] = range.split(';').map((part) => part.trim().toLowerCase());
+    const q = params.find((param) => param.startsWith('q='));
+    return { type, quality: q ? Number(q.slice(2)) : 1, index };
+  }).filter((range) => range.quality > 0)
+    .sort((a, b) => b.quality - a.quality || a.index - b.index);
+  const decisive = ranges.find((range) =>
+    ['text/csv', 'application/json', 'application/*', '*/*'].includes(range.type));
+  return decisive?.type === 'text/csv';
+}
 
 function filterOf(query: HistoryQuery): HistoryFilter {
   const filter = {
