@@ -62,8 +62,6 @@ async function seedOne(
       userId,
       email,
       name: `Bench ${index}`,
-      passwordHash:
-        'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
     },
     { status: 'absent' },
   );

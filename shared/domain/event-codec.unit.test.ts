@@ -75,7 +75,7 @@ const SAMPLE_EVENTS: readonly DomainEvent[] = [
   },
   {
     type: 'UserRegistered',
-    data: { userId: USER, email: 'aisyah@example.my', name: 'Aisyah', passwordHash: '$argon2id$x' },
+    data: { userId: USER, email: 'aisyah@example.my', name: 'Aisyah', passwordSet: true },
   },
   { type: 'UserRoleGranted', data: { userId: USER, role: 'merchant' } },
   { type: 'UserRoleRevoked', data: { userId: USER, role: 'merchant' } },
@@ -83,7 +83,7 @@ const SAMPLE_EVENTS: readonly DomainEvent[] = [
     type: 'UserPlanChanged',
     data: { userId: USER, plan: 'PREMIUM', reason: 'subscription_created' },
   },
-  { type: 'UserPasswordChanged', data: { userId: USER, passwordHash: '$argon2id$y' } },
+  { type: 'UserPasswordChanged', data: { userId: USER } },
 ];
 const ALL_DEFINITIONS = [...walletEventDefinitions, ...userEventDefinitions];
 const throughJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
@@ -99,6 +99,24 @@ describe('upcasting', () => {
         kind: 'user',
         currency: 'MYR',
       },
+    });
+  });
+
+  test('a v1 UserRegistered or UserPasswordChanged reads without its password hash', () => {
+    const v1 = HISTORIC_EVENT_FIXTURES.filter((f) => f.type.startsWith('User'));
+    expect(v1.map((f) => f.type).sort()).toEqual(['UserPasswordChanged', 'UserRegistered']);
+    for (const fixture of v1) {
+      expect(JSON.stringify(fixture.data)).toContain('scrypt$');
+      const decoded = domainEventCodec.decode(fixture.type, 1, fixture.data);
+      expect(decoded.schemaVersion).toBe(2);
+      expect(JSON.stringify(decoded)).not.toMatch(/scrypt|passwordHash/);
+    }
+    const registered = v1.find((f) => f.type === 'UserRegistered');
+    expect(domainEventCodec.decode('UserRegistered', 1, registered?.data).data).toEqual({
+      userId: 'u-legacy-1',
+      email: 'legacy@example.my',
+      name: 'Legacy',
+      passwordSet: true,
     });
   });
 
@@ -156,7 +174,7 @@ describe('round trip', () => {
     expect(() => encodeDomainEvent(credited(ALICE, myr(0n)))).toThrow(InvariantViolation);
     const shouting: DomainEvent = {
       type: 'UserRegistered',
-      data: { userId: USER, email: ' A@B.MY', name: 'A', passwordHash: 'h' },
+      data: { userId: USER, email: ' A@B.MY', name: 'A', passwordSet: true },
     };
     expect(() => encodeDomainEvent(shouting)).toThrow(InvariantViolation);
   });

@@ -64,10 +64,18 @@ export type IdempotencyRecord = Readonly<{
 /** A uniqueness reservation written in the same transaction (e.g. a user's e-mail). */
 export type UniqueClaim = Readonly<{ scope: string; value: string; ownerId: string }>;
 
+/**
+ * A user's password hash (e.g. at registration), written in the same transaction as the
+ * events but never into the event log, which auditors read and nobody can rewrite. It
+ * replaces the user's previous hash. Only findPasswordHash reads it back.
+ */
+export type CredentialRecord = Readonly<{ userId: string; passwordHash: string }>;
+
 export type AppendRequest = Readonly<{
   streams: readonly StreamAppend[];
   idempotency?: IdempotencyRecord;
   uniqueClaims?: readonly UniqueClaim[];
+  credentials?: readonly CredentialRecord[];
 }>;
 
 export type AppendResult = Readonly<{
@@ -106,6 +114,8 @@ export interface EventStore {
   findIdempotency(scope: string, key: string): Promise<IdempotencyRecord | null>;
   /** The owner of a unique claim (e.g. the user id of an e-mail), or null. */
   findUniqueClaim(scope: string, value: string): Promise<string | null>;
+  /** The user's current password hash (see CredentialRecord), or null; for login only. */
+  findPasswordHash(userId: string): Promise<string | null>;
   /** Recomputes every hash chain and checks versions are contiguous from 1. */
   verifyStreams(options?: { onProgress?: (streams: number) => void }): Promise<StreamVerification>;
   close(): Promise<void>;

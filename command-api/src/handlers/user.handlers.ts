@@ -1,6 +1,7 @@
 // Registration and role changes on the user aggregate. The e-mail's uniqueness is a claim
 // written in the same transaction as UserRegistered, so two registrations of one e-mail can
-// never both succeed, and login finds the user without waiting for a read model.
+// never both succeed, and login finds the user without waiting for a read model. The
+// password hash goes with the same append into the credentials table, never into the event.
 import { DomainError } from '../../../shared/errors/domain-error';
 import { userId as toUserId } from '../../../shared/domain/ids';
 import { grantRole, register } from '../../../shared/domain/user/user.decider';
@@ -25,7 +26,7 @@ export function decideRegister(
   const email = normalizeEmail(input.email);
   const userId = toUserId(input.userId);
   const events = register(
-    { type: 'RegisterUser', userId, email, name: input.name, passwordHash: input.passwordHash },
+    { type: 'RegisterUser', userId, email, name: input.name },
     { status: 'absent' },
   );
   return {
@@ -40,6 +41,7 @@ export function decideRegister(
         },
       ],
       uniqueClaims: [{ scope: EMAIL_CLAIM_SCOPE, value: email, ownerId: input.userId }],
+      credentials: [{ userId: input.userId, passwordHash: input.passwordHash }],
     },
   };
 }

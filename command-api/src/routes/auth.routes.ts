@@ -107,8 +107,8 @@ export function publicAuthRoutes(deps: AuthDeps): FastifyPluginAsync {
     app.post('/v1/auth/login', { schema: { body: LoginBody, tags: ['auth'] } }, async (request) => {
       const email = normalizeEmail(request.body.email);
       const userId = await deps.store.findUniqueClaim(EMAIL_CLAIM_SCOPE, email);
-      const user = userId ? (await deps.users.load(userId)).state : null;
-      const storedHash = user?.status === 'registered' ? user.passwordHash : null;
+      // The hash is in the credentials table, written with the registration's events.
+      const storedHash = userId ? await deps.store.findPasswordHash(userId) : null;
       const matches = await verifyPasswordOrDummy(request.body.password, storedHash);
       if (!matches || !userId) throw invalidCredentials();
       return tokenPair(userId, await deps.refreshTokens.issue(userId));

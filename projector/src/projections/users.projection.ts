@@ -1,5 +1,6 @@
-// The users projection: profile, roles and plan per user (no password hashes: those stay in
-// the user's stream, read only by the login handler).
+// The users projection: profile, roles and plan per user. No password hash ever reaches it:
+// hashes live in the credentials table, read only by the login handler, and the events say
+// only that a password was set.
 import type { PoolClient } from 'pg';
 import { assert, assertNever } from '../../../shared/errors/assert';
 import type { UserEvent } from '../../../shared/domain/user/user.events';

@@ -71,7 +71,7 @@ async function registerUser(store: EventStore, id: UserId, at: Date): Promise<vo
     state = decided.reduce(evolveUser, state);
   };
   const email = `${id}@example.com`;
-  decide(register({ type: 'RegisterUser', userId: id, email, name: id, passwordHash: 'x' }, state));
+  decide(register({ type: 'RegisterUser', userId: id, email, name: id }, state));
   decide(grantRole({ type: 'GrantRole', userId: id, role: 'merchant' }, state));
   decide(changePlan({ type: 'ChangePlan', userId: id, plan: 'PREMIUM', reason: 'test' }, state));
   await store.append({

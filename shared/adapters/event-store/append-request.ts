@@ -10,6 +10,8 @@ export const APPEND_EVENTS_MAX = 1_000;
 export const APPEND_STREAMS_MAX = 100;
 /** Unique claims in one append. */
 export const APPEND_CLAIMS_MAX = 100;
+/** The longest password hash a credential holds (the credentials table checks it too). */
+export const PASSWORD_HASH_LENGTH_MAX = 1_024;
 /** The largest `limit` of readStream and readAll. */
 export const READ_LIMIT_MAX = 10_000;
 
@@ -35,6 +37,15 @@ export function assertValidAppend(request: AppendRequest): void {
   assert(claims.length <= APPEND_CLAIMS_MAX, 'too many unique claims in one append');
   const claimKeys = new Set(claims.map((claim) => JSON.stringify([claim.scope, claim.value])));
   assert(claimKeys.size === claims.length, 'a unique claim appears once per append');
+  const credentials = request.credentials ?? [];
+  assert(credentials.length === 0 || events.length > 0, 'credentials are written with events');
+  const owners = new Set(credentials.map((credential) => credential.userId));
+  assert(owners.size === credentials.length, 'a user has one credential per append');
+  for (const { userId, passwordHash } of credentials) {
+    assert(userId.length > 0 && userId.length <= 128, 'a credential names its user');
+    assert(passwordHash.length > 0, 'a credential holds a hash');
+    assert(passwordHash.length <= PASSWORD_HASH_LENGTH_MAX, 'a hash is at most 1024 chars');
+  }
 }
 
 function assertExpectedVersion(expected: ExpectedVersion): void {

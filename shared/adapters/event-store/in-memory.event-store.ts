@@ -1,9 +1,9 @@
 // The in-memory EventStore, for unit tests only. It keeps the Postgres adapter's semantics,
 // proven by the same contract suite: all-or-nothing appends, expected versions, idempotent
-// event ids, claims and idempotency records in the same "transaction", hash chains and
-// positions of (transactionId, globalPosition) with one transaction per append. Payloads are
-// stored as JSON text and parsed on every read, as a database would, so a caller that
-// mutates an object it appended or read cannot change history.
+// event ids, claims, credentials and idempotency records in the same "transaction", hash
+// chains and positions of (transactionId, globalPosition) with one transaction per append.
+// Payloads are stored as JSON text and parsed on every read, as a database would, so a
+// caller that mutates an object it appended or read cannot change history.
 import { assert } from '../../errors/assert';
 import {
   DuplicateEvent, IdempotencyKeyTaken, START_POSITION, UniqueClaimTaken, VersionConflict,
@@ -46,6 +46,7 @@ export class InMemoryEventStore implements EventStore {
   private readonly eventIds = new Set<string>();
   private readonly idempotency = new Map<string, IdempotencyRecord>();
   private readonly claimOwners = new Map<string, string>();
+  private readonly passwordHashes = new Map<string, string>();
   private readonly waiters = new AppendWaiters();
   private transactionId = 0n;
   private closed = false;
@@ -105,6 +106,10 @@ export class InMemoryEventStore implements EventStore {
 
   async findUniqueClaim(scope: string, value: string): Promise<string | null> {
     return this.claimOwners.get(claimKey({ scope, value })) ?? null;
+  }
+
+  async findPasswordHash(userId: string): Promise<string | null> {
+    return this.passwordHashes.get(userId) ?? null;
   }
 
   async findIdempotency(scope: string, key: string): Promise<IdempotencyRecord | null> {
@@ -185,6 +190,9 @@ export class InMemoryEventStore implements EventStore {
     }
     for (const claim of request.uniqueClaims ?? []) {
       this.claimOwners.set(claimKey(claim), claim.ownerId);
+    }
+    for (const { userId, passwordHash } of request.credentials ?? []) {
+      this.passwordHashes.set(userId, passwordHash);
     }
     if (request.idempotency) {
       this.idempotency.set(idempotencyKey(request.idempotency), { ...request.idempotency });

@@ -16,8 +16,11 @@ import {
   type StreamVerification,
 } from '../../ports/event-store.port';
 import { assertReadLimit, assertValidAppend } from './append-request';
-import { GroupCommit, runAlone, type GroupCommitOptions, type Settled } from './group-commit';
+import {
+  GroupCommit, runAlone, type GroupCommitOptions, type RunBatch, type Settled,
+} from './group-commit';
 import { appendBatch } from './postgres.append-batch';
+import { appendWithCredentials } from './postgres.append-credentials';
 import { prepareAppend, type PreparedAppend } from './postgres.append-batch.params';
 import { AppendListener } from './postgres.append-listener';
 import { AppendNotifier } from './postgres.append-notifier';
@@ -128,19 +131,26 @@ export class PostgresEventStore implements EventStore {
     assertValidAppend(request);
     // Hashing input is prepared here, on the caller's turn, not the writer's.
     const prepared = prepareAppend(request);
-    const settled = this.groupCommit
+    const withCredentials = (request.credentials?.length ?? 0) > 0;
+    const writeAlone: RunBatch<PreparedAppend, AppendResult> =
+      (batch) => this.writeBatch(batch, withCredentials);
+    const settled = this.groupCommit && !withCredentials
       ? await this.groupCommit.submit(prepared)
-      : await runAlone((batch) => this.writeBatch(batch), prepared, APPEND_OPTIONS);
+      : await runAlone(writeAlone, prepared, APPEND_OPTIONS);
     if (!settled.ok) throw asStoreError(settled.error);
     return settled.value;
   }
 
-  // One statement, one transaction, one round trip; subscribers wake once per batch.
+  // One statement, one transaction, one round trip; subscribers wake once per batch. An
+  // append with credentials is a transaction of two statements (postgres.append-credentials).
   private async writeBatch(
     batch: readonly PreparedAppend[],
+    withCredentials = false,
   ): Promise<Array<Settled<AppendResult>>> {
     const notify = this.notifyMode === 'in-transaction';
-    const outcomes = await appendBatch(this.pool, batch, { notify });
+    const outcomes = withCredentials
+      ? await appendWithCredentials(this.pool, batch, { notify })
+      : await appendBatch(this.pool, batch, { notify });
     if (outcomes.some((outcome) => outcome.ok && outcome.value.position)) this.wakeSubscribers();
     return outcomes;
   }
@@ -196,6 +206,12 @@ export class PostgresEventStore implements EventStore {
     const rows = await this.query<{ owner_id: string }>(
       'select owner_id from unique_claims where scope = $1 and value = $2', [scope, value]);
     return rows[0]?.owner_id ?? null;
+  }
+
+  async findPasswordHash(userId: string): Promise<string | null> {
+    const rows = await this.query<{ password_hash: string }>(
+      'select password_hash from credentials where user_id = $1', [userId]);
+    return rows[0]?.password_hash ?? null;
   }
 
   async findIdempotency(scope: string, key: string): Promise<IdempotencyRecord | null> {

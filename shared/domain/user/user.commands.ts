@@ -1,5 +1,6 @@
-// Commands of the user aggregate. Ids come in the command; passwords arrive already hashed
-// (hashing is slow and salted, so it happens in the handler, outside the pure decider).
+// Commands of the user aggregate. Ids come in the command. Passwords and their hashes never
+// reach the decider: the handler hashes (slow, salted) and writes the hash to the credentials
+// table in the same append; the events only record that a password was set.
 import type { UserId } from '../ids';
 import type { Plan } from '../plans/plan-limits';
 
@@ -8,7 +9,6 @@ export type RegisterUser = Readonly<{
   userId: UserId;
   email: string; // normalized by the decider: trimmed, lower-cased
   name: string;
-  passwordHash: string;
 }>;
 /** `role` is a string because operators type it (tng users grant-role); unknown: role_unknown. */
 export type GrantRole = Readonly<{ type: 'GrantRole'; userId: UserId; role: string }>;
@@ -19,10 +19,6 @@ export type ChangePlan = Readonly<{
   plan: Plan;
   reason: string;
 }>;
-export type ChangePassword = Readonly<{
-  type: 'ChangePassword';
-  userId: UserId;
-  passwordHash: string;
-}>;
+export type ChangePassword = Readonly<{ type: 'ChangePassword'; userId: UserId }>;
 
 export type UserCommand = RegisterUser | GrantRole | RevokeRole | ChangePlan | ChangePassword;

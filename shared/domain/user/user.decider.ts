@@ -4,7 +4,7 @@
 //   revokeRole:     not_found > role_unknown > role_not_revocable (customer) > not held (no
 //                   events) > UserRoleRevoked
 //   changePlan:     not_found > same plan (no events) > UserPlanChanged
-//   changePassword: not_found > same hash (no events: a retry) > UserPasswordChanged
+//   changePassword: not_found > UserPasswordChanged (a retry writes the same event id)
 // E-mail uniqueness is not decided here: the handler claims the normalized e-mail in the
 // same transaction as UserRegistered (email_taken).
 import { assertNever } from '../../errors/assert';
@@ -26,9 +26,9 @@ export const isRole = (role: string): role is Role => (ROLES as readonly string[
 
 export function register(command: RegisterUser, state: UserState): UserEvent[] {
   if (state.status !== 'absent') throw userErrors.alreadyExists(command.userId);
-  const { userId, name, passwordHash } = command;
+  const { userId, name } = command;
   const email = normalizeEmail(command.email);
-  return [{ type: 'UserRegistered', data: { userId, email, name, passwordHash } }];
+  return [{ type: 'UserRegistered', data: { userId, email, name, passwordSet: true } }];
 }
 
 export function grantRole(command: GrantRole, state: UserState): UserEvent[] {
@@ -57,13 +57,7 @@ export function changePlan(command: ChangePlan, state: UserState): UserEvent[] {
 
 export function changePassword(command: ChangePassword, state: UserState): UserEvent[] {
   const user = requireUser(state, command.userId);
-  if (user.passwordHash === command.passwordHash) return [];
-  return [
-    {
-      type: 'UserPasswordChanged',
-      data: { userId: user.userId, passwordHash: command.passwordHash },
-    },
-  ];
+  return [{ type: 'UserPasswordChanged', data: { userId: user.userId } }];
 }
 
 function requireUser(state: UserState, userId: UserId): RegisteredUser {

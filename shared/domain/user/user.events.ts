@@ -1,9 +1,15 @@
 // Events of the user aggregate (stream `user-<userId>`), past tense, with their zod schemas.
 // Invariants: e-mails are stored trimmed and lower-cased (the schema refuses anything else,
-// so the uniqueness reservation and the stream always agree); only password hashes are
-// stored, never passwords; everyone has the `customer` role from registration on.
+// so the uniqueness reservation and the stream always agree); everyone has the `customer`
+// role from registration on. No secret is in an event: the log is read by auditors and can
+// never be rewritten, so a password hash lives in the credentials table (written in the same
+// transaction as the event, see docs/architecture.md) and the event only says that a
+// password was set. Version 1 of UserRegistered and UserPasswordChanged carried the hash;
+// their upcasters drop it, and since every reader decodes through them (the stores decode
+// on read), they are the one place where old events are redacted. The stored bytes stay as
+// they were, so the hash chain still verifies.
 import { z } from 'zod/v4';
-import { defineEvent, type EventOf } from '../event-definition';
+import { defineEvent, historicVersion, type EventOf } from '../event-definition';
 import { UserIdSchema } from '../ids';
 import { PLANS } from '../plans/plan-limits';
 
@@ -27,15 +33,22 @@ const NormalizedEmailSchema = z
 const PasswordHashSchema = z.string().min(1).max(PASSWORD_HASH_LENGTH_MAX);
 const RoleSchema = z.enum(ROLES);
 
-export const userRegistered = defineEvent(
-  'UserRegistered',
-  z.strictObject({
-    userId: UserIdSchema,
-    email: NormalizedEmailSchema,
-    name: z.string().min(1).max(NAME_LENGTH_MAX),
-    passwordHash: PasswordHashSchema,
-  }),
-);
+const registeredShape = {
+  userId: UserIdSchema,
+  email: NormalizedEmailSchema,
+  name: z.string().min(1).max(NAME_LENGTH_MAX),
+};
+/** Frozen: the first version carried the password hash itself. */
+const UserRegisteredV1 = z.strictObject({ ...registeredShape, passwordHash: PasswordHashSchema });
+/** A registration always sets a password; the hash is in the credentials table. */
+const UserRegisteredV2 = z.strictObject({ ...registeredShape, passwordSet: z.literal(true) });
+
+export const userRegistered = defineEvent('UserRegistered', UserRegisteredV2, [
+  historicVersion(UserRegisteredV1, ({ passwordHash: _secret, ...v1 }) => ({
+    ...v1,
+    passwordSet: true,
+  })),
+]);
 export const userRoleGranted = defineEvent(
   'UserRoleGranted',
   z.strictObject({ userId: UserIdSchema, role: RoleSchema }),
@@ -53,9 +66,16 @@ export const userPlanChanged = defineEvent(
     reason: z.string().min(1).max(PLAN_REASON_LENGTH_MAX),
   }),
 );
+/** Frozen: the first version carried the new password hash itself. */
+const UserPasswordChangedV1 = z.strictObject({
+  userId: UserIdSchema,
+  passwordHash: PasswordHashSchema,
+});
+
 export const userPasswordChanged = defineEvent(
   'UserPasswordChanged',
-  z.strictObject({ userId: UserIdSchema, passwordHash: PasswordHashSchema }),
+  z.strictObject({ userId: UserIdSchema }),
+  [historicVersion(UserPasswordChangedV1, ({ passwordHash: _secret, ...v1 }) => v1)],
 );
 
 export const userEventDefinitions = [

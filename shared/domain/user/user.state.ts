@@ -13,7 +13,6 @@ export type RegisteredUser = Readonly<{
   userId: UserId;
   email: string;
   name: string;
-  passwordHash: string;
   roles: ReadonlySet<Role>;
   plan: Plan;
 }>;
@@ -26,7 +25,8 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
   if (event.type === 'UserRegistered') {
     assert(state.status === 'absent', 'a user registers once');
     const roles: ReadonlySet<Role> = new Set<Role>(['customer']);
-    return { status: 'registered', ...event.data, roles, plan: 'FREE' };
+    const { userId, email, name } = event.data;
+    return { status: 'registered', userId, email, name, roles, plan: 'FREE' };
   }
   assert(state.status === 'registered', `${event.type} follows UserRegistered`);
   assert(state.userId === event.data.userId, 'an event belongs to its own user');
@@ -44,7 +44,7 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
     case 'UserPlanChanged':
       return { ...state, plan: event.data.plan };
     case 'UserPasswordChanged':
-      return { ...state, passwordHash: event.data.passwordHash };
+      return state; // The hash is in the credentials table, not in the state.
     default:
       return assertNever(event);
   }

@@ -1,8 +1,9 @@
 // The EventStore contract (STYLE.md §6): one suite that every adapter runs, none skipped.
 // It proves the port's promises: per-stream optimistic concurrency, idempotent event ids,
-// all-or-nothing multi-stream appends with their idempotency record and unique claims,
-// paged reads in stream and global order, and hash chains that name the first tampered
-// event. Each test starts a store of its own, so a tampered store never leaks into another.
+// all-or-nothing multi-stream appends with their idempotency record, unique claims and
+// credentials, paged reads in stream and global order, and hash chains that name the
+// first tampered event. Each test starts a store of its own, so a tampered store never
+// leaks into another.
 import {
   DuplicateEvent, IdempotencyKeyTaken, START_POSITION, UniqueClaimTaken, VersionConflict,
   comparePositions,
@@ -235,6 +236,36 @@ export function eventStoreContract(adapterName: string, start: StartEventStore):
           uniqueClaims: claim(first),
         });
         expect(byOwner.nextVersions.get(first)).toBe(2n);
+      });
+
+      test('credentials are written with the events, never into them, and replaced', async () => {
+        const email = `${aStreamId('someone')}@example.com`;
+        const register = (userId: string, passwordHash: string) => store.append({
+          streams: [{ streamId: userId, expectedVersion: 'no-stream', events: someEvents(1) }],
+          uniqueClaims: [{ scope: 'user-email', value: email, ownerId: userId }],
+          credentials: [{ userId, passwordHash }],
+        });
+        const first = aStreamId('user');
+        await register(first, 'hash-first');
+        expect(await store.findPasswordHash(first)).toBe('hash-first');
+        const [event] = await store.readStream(first, { fromVersion: 1n, limit: 1 });
+        expect(JSON.stringify([event?.data, event?.metadata])).not.toContain('hash-first');
+        // Refused (the e-mail is taken): the credential is not written either.
+        const second = aStreamId('user');
+        await expect(register(second, 'hash-second')).rejects.toBeInstanceOf(UniqueClaimTaken);
+        expect(await store.findPasswordHash(second)).toBeNull();
+        await store.append({
+          streams: [{ streamId: first, expectedVersion: 1n, events: someEvents(1) }],
+          credentials: [{ userId: first, passwordHash: 'hash-changed' }],
+        });
+        expect(await store.findPasswordHash(first)).toBe('hash-changed');
+        // A stale append changes no credential.
+        const stale = store.append({
+          streams: [{ streamId: first, expectedVersion: 1n, events: someEvents(1) }],
+          credentials: [{ userId: first, passwordHash: 'hash-stale' }],
+        });
+        await expect(stale).rejects.toBeInstanceOf(VersionConflict);
+        expect(await store.findPasswordHash(first)).toBe('hash-changed');
       });
     });
 
