@@ -1,6 +1,7 @@
 // Starts the whole system (all four services in one process) on a fresh database and a free
 // port, for end-to-end tests that talk to it over real HTTP. The database comes migrated from
-// the run's template, so nothing here loads the migration tool.
+// the run's template, so nothing here loads the migration tool, unless a test brings its own
+// database (e.g. as an older release left it) for the server to migrate at start.
 import { loadConfig } from '../../shared/config/load-config';
 import { createLogger } from '../../shared/telemetry/logger';
 import { createFreshDatabase, type FreshDatabase } from '../../shared/testing/fresh-database';
@@ -15,9 +16,14 @@ export type TestApp = Readonly<{
 }>;
 
 export async function startTestApp(
-  options: { redis?: boolean; env?: Record<string, string> } = {},
+  options: {
+    redis?: boolean;
+    env?: Record<string, string>;
+    /** A database to start on instead of a fresh clone; the server migrates it first. */
+    database?: FreshDatabase;
+  } = {},
 ): Promise<TestApp> {
-  const db = await createFreshDatabase();
+  const db = options.database ?? (await createFreshDatabase());
   const redisUrl = options.redis ? testEnv.redisUrl() : undefined;
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -31,7 +37,8 @@ export async function startTestApp(
     ...options.env,
   });
   const logger = createLogger({ level: config.LOG_LEVEL });
-  const server = await startServer(SERVICE_NAMES, { config, migrate: false, logger });
+  const migrate = options.database !== undefined;
+  const server = await startServer(SERVICE_NAMES, { config, migrate, logger });
   return {
     url: server.url,
     server,
