@@ -1,5 +1,10 @@
 // Audit routes (auditors and admins only): raw events of any stream with versions, positions
 // and hashes, and a wallet's balance at any instant replayed from the event log.
+// Invariant: no secret leaves here. Event data comes from the store decoded to its latest
+// schema version, and the upcasters of version 1 user events (shared/domain/user/
+// user.events.ts) leave out the password hash those events stored: that is the one place
+// old events are redacted. The `hash` shown is the stored event's, which `tng audit verify`
+// recomputes from the stored bytes.
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod/v4';
