@@ -9,13 +9,14 @@ const common = {
   roots: ['<rootDir>'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.data/'],
 };
+// Tests against real servers get longer timeouts (see the file for why it is not testTimeout).
+const io = { setupFilesAfterEnv: ['<rootDir>/shared/testing/jest.io-timeouts.ts'] };
 module.exports = {
   globalSetup: '<rootDir>/shared/testing/jest.global-setup.ts',
   globalTeardown: '<rootDir>/shared/testing/jest.global-teardown.ts',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.test.ts'] },
-    // Real servers on 2 shared cores: give I/O-bound tests room before jest calls them hung.
-    { ...common, displayName: 'int', testMatch: ['<rootDir>/**/*.int.test.ts'], testTimeout: 30_000 },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/**/*.e2e.test.ts'], testTimeout: 60_000 },
+    { ...common, ...io, displayName: 'int', testMatch: ['<rootDir>/**/*.int.test.ts'] },
+    { ...common, ...io, displayName: 'e2e', testMatch: ['<rootDir>/**/*.e2e.test.ts'] },
   ],
 };
