@@ -16,7 +16,9 @@ import {
   type StreamVerification,
 } from '../../ports/event-store.port';
 import { assertReadLimit, assertValidAppend } from './append-request';
-import { GroupCommit, runAlone, type GroupCommitOptions, type Settled } from './group-commit';
+import {
+  GroupCommit, runAlone, type GroupCommitObserver, type GroupCommitOptions, type Settled,
+} from './group-commit';
 import { appendBatch } from './postgres.append-batch';
 import { prepareAppend, type PreparedAppend } from './postgres.append-batch.params';
 import { AppendListener } from './postgres.append-listener';
@@ -47,6 +49,8 @@ export type PostgresEventStoreOptions = Readonly<{
    * the pool has connections (for comparison, and for callers that never run concurrently).
    */
   groupCommit?: boolean;
+  /** Told of each group-commit batch and each append's latency (metrics, at the root). */
+  observer?: GroupCommitObserver;
 }>;
 
 export type AppendNotifyMode = 'after-commit' | 'in-transaction' | 'off';
@@ -120,7 +124,7 @@ export class PostgresEventStore implements EventStore {
     const runBatch = (batch: readonly PreparedAppend[]) => this.writeBatch(batch);
     this.groupCommit = options.groupCommit === false
       ? null
-      : new GroupCommit(runBatch, APPEND_OPTIONS);
+      : new GroupCommit(runBatch, { ...APPEND_OPTIONS, observer: options.observer });
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
