@@ -52,7 +52,7 @@ test('after a transfer and an expired hold, /metrics names every ledger signal',
   );
   expect(text).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/v1\/transfers"/);
   expect(text).toContain('route="/v1/wallets/:walletId/holds"');
-  expect(text).toContain('tng_commands_total{command="transfer",outcome="201"} 1');
+  expect(text).toContain('tng_commands_total{command="transfer",outcome="ok"} 1');
   expect(text).toContain('# TYPE tng_version_conflicts_total counter');
   expect(text).toContain('tng_events_appended_total{type="WalletDebited"}');
   expect(text).toContain('tng_events_appended_total{type="HoldExpired"} 1');
