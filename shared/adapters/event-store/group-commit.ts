@@ -76,11 +76,13 @@ export class GroupCommit<Request, Result> {
       let settled = false;
       const settle = (outcome: Settled<Result>) => {
         // A second resolve (see writeNext) changes nothing, so it is not observed either.
-        if (!settled) observer?.requestSettled?.(secondsSince(submitted));
-        settled = true;
+        if (!settled) {
+          settled = true;
+          observer?.requestSettled?.(secondsSince(submitted));
+        }
         resolve(outcome);
       };
-      this.queue.push({ request, resolve: observer?.requestSettled ? settle : resolve });
+      this.queue.push({ request, resolve: settle });
       this.schedule();
     });
   }
