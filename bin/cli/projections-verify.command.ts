@@ -1,11 +1,13 @@
 // `tng projections verify <name>`: replays the log into scratch tables up to the live
 // checkpoint and diffs them against the live tables (projector/src/rebuild.ts). Any row that
-// differs, in either direction, fails the check: exit 1, naming each table and its counts.
+// differs, in either direction, fails the check: exit 1, naming each table and its counts,
+// and the first rows that differ by key, with their live and rebuilt values (--json too).
 import { verifyProjection } from '../../projector/src/rebuild';
 import { EXIT_CHECK_FAILED, EXIT_OK } from '../../shared/cli/cli-errors';
 import type { CommandResult } from '../../shared/cli/cli-output';
 import { withCliRuntime } from '../../shared/cli/cli-runtime';
 import { projectionNamed } from './projection-name';
+import { humanTableDifferences } from './projections-verify.human';
 import { replayWithProgress } from './replay-with-progress';
 import { seconds } from './projections-rebuild.command';
 
@@ -19,11 +21,7 @@ export async function projectionsVerify(name: string): Promise<CommandResult> {
     );
     const { applied, differences } = outcome;
     const identical = differences.length === 0;
-    const lines = differences.map(
-      (difference) =>
-        `  ${difference.table}: ${difference.onlyInLive} rows only in the live table, ` +
-        `${difference.onlyInRebuild} only in the rebuild`,
-    );
+    const lines = humanTableDifferences(differences);
     const verdict = identical
       ? `${name}: identical to a rebuild from the log (${applied} events replayed in ` +
         `${seconds(durationMs)})`

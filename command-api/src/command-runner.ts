@@ -2,7 +2,11 @@
 // the in-process locks of the streams involved, decide and append, reloading and deciding
 // again on a version conflict (bounded). The idempotency record is appended in the same
 // transaction as the events, so a response is stored exactly when its effect is.
-import { DomainError } from '../../shared/errors/domain-error';
+// tng_commands_total counts each decision by its outcome: `ok`, or the rejection's code, so
+// insufficient_funds and limit_exceeded (both 422) stay apart. Replays of stored responses
+// and exact retries that change nothing are not counted again.
+import { ERROR_CODES, type ErrorCode } from '../../shared/errors/codes';
+import { DomainError, InfraError } from '../../shared/errors/domain-error';
 import type { KeyedMutex } from '../../shared/concurrency/keyed-mutex';
 import {
   IdempotencyKeyTaken,
@@ -14,6 +18,7 @@ import {
   type IdempotencyRecord,
 } from '../../shared/ports/event-store.port';
 import { withReadSet } from '../../shared/aggregates/read-set';
+import type { CommandName, CommandOutcome } from '../../shared/telemetry/metric-labels';
 import type { Metrics } from '../../shared/telemetry/metrics';
 import { idempotencyRecord, storedResponse, type IdempotencyContext } from './idempotency';
 
@@ -37,7 +42,8 @@ export type RunnerDeps = Readonly<{
 }>;
 
 type Command = Readonly<{
-  name: string;
+  /** A label value: every name is listed in shared/telemetry/metric-labels.ts. */
+  name: CommandName;
   lockKeys: readonly string[];
   idempotency: IdempotencyContext | null;
   decide: () => Promise<Outcome>;
@@ -51,6 +57,16 @@ type Command = Readonly<{
  * key) and then answers with the stored response.
  */
 export async function runCommand(deps: RunnerDeps, command: Command): Promise<CommandReply> {
+  try {
+    return await runAttempts(deps, command);
+  } catch (error) {
+    const outcome = thrownOutcome(error);
+    if (outcome) deps.metrics.commands.inc({ command: command.name, outcome });
+    throw error;
+  }
+}
+
+async function runAttempts(deps: RunnerDeps, command: Command): Promise<CommandReply> {
   const replay = async () =>
     command.idempotency ? storedResponse(deps.store, command.idempotency) : null;
   return deps.mutex.withKeys(command.lockKeys, async () => {
@@ -81,7 +97,7 @@ export async function runCommand(deps: RunnerDeps, command: Command): Promise<Co
           return (await replayIfStored(deps, replay)) ?? unchanged(deps, outcome);
         }
         countAppended(deps.metrics, append);
-        deps.metrics.commands.inc({ command: command.name, outcome: String(outcome.status) });
+        deps.metrics.commands.inc({ command: command.name, outcome: decidedOutcome(outcome) });
         const body = JSON.stringify(outcome.body);
         return { status: outcome.status, body, position: encodePosition(result.position) };
       } catch (error) {
@@ -167,6 +183,23 @@ async function replayed(deps: RunnerDeps, record: IdempotencyRecord): Promise<Co
     position: encodePosition(head),
   };
 }
+
+/** `ok`, or the code of the problem the decision answers (every rejection body has one). */
+function decidedOutcome(outcome: Outcome): CommandOutcome {
+  if (outcome.status < 400) return 'ok';
+  const code = (outcome.body as { code?: unknown } | null)?.code;
+  return isErrorCode(code) ? code : 'internal_error';
+}
+
+/** A rejection thrown by the decision, or the store being unavailable; bugs are not counted. */
+function thrownOutcome(error: unknown): CommandOutcome | null {
+  if (error instanceof DomainError) return error.code;
+  if (error instanceof InfraError) return 'unavailable';
+  return null;
+}
+
+const isErrorCode = (code: unknown): code is ErrorCode =>
+  typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);
 
 function countAppended(metrics: Metrics, append: Omit<AppendRequest, 'idempotency'>): void {
   for (const stream of append.streams) {

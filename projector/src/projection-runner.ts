@@ -1,6 +1,7 @@
 // Keeps one projection up to date: each step locks the projection's checkpoint row, reads the
 // next batch of events after it, applies them and moves the checkpoint, all in one
-// transaction. A crash between steps loses nothing and applies nothing twice.
+// transaction. A crash between steps loses nothing and applies nothing twice. Each batch that
+// applies events is measured (events and duration, per projection); idle steps are not.
 import type { Pool } from 'pg';
 import type { EventStore, Position } from '../../shared/ports/event-store.port';
 import type { Logger } from '../../shared/telemetry/logger';
@@ -60,8 +61,14 @@ export async function runProjection(deps: RunnerDeps, signal: AbortSignal): Prom
   let backoffMs = ERROR_BACKOFF_MS_MIN;
   while (!signal.aborted) {
     try {
+      const started = performance.now();
       const step = await applyNextBatch({ ...deps, checkpointName: projection.name, tables });
       backoffMs = ERROR_BACKOFF_MS_MIN;
+      if (step.applied > 0) {
+        const labels = { projection: projection.name };
+        metrics.projectorBatchEvents.observe(labels, step.applied);
+        metrics.projectorBatchDuration.observe(labels, (performance.now() - started) / 1_000);
+      }
       metrics.projectionPosition.set(
         { projection: projection.name },
         Number(step.position.globalPosition),

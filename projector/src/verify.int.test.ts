@@ -1,8 +1,9 @@
 // Goal: `verify` compares the live rows with a replay up to the live checkpoint, never past
 // it. A healthy projection that lags the head has no differences (the bug was a replay to the
 // head), also when the live runner moves on while verify replays; a changed, missing or extra
-// live row is reported per table; and verify leaves no trace: no live checkpoint created, no
-// scratch tables or checkpoint left.
+// live row is reported per table and named by its key, with the live and rebuilt values of
+// the columns that differ (the first ROWS_LISTED_MAX, with the total); and verify leaves no
+// trace: no live checkpoint created, no scratch tables or checkpoint left.
 import {
   comparePositions,
   type EventStore,
@@ -14,6 +15,7 @@ import { liveTables, type Projection } from './projection';
 import { applyNextBatch } from './projection-runner';
 import { createProjections } from './projections/registry';
 import { verifyProjection } from './rebuild';
+import { ROWS_LISTED_MAX } from './table-diff';
 import {
   openProjectorDatabase,
   projectLive,
@@ -99,14 +101,19 @@ test('verify of a projection that never ran creates no live checkpoint', async (
   expect(await readCheckpoint(database.pool, users.name)).toBeNull();
 });
 
-test('changed, missing and extra live rows are reported per table', async () => {
+test('changed, missing and extra live rows are reported per table, named by key', async () => {
   const wallets = projection('wallets');
   await projectLive(database, wallets, BATCH);
+  const bob = await database.pool.query<{ balance: bigint }>(
+    `select balance from rm_wallets where wallet_id = 'w-bob'`,
+  );
+  const bobBalance = bob.rows[0]!.balance;
   await database.pool.query(`update rm_wallets set balance = balance + 1 where wallet_id = 'w-bob'`);
-  await database.pool.query(
+  const deleted = await database.pool.query<{ stream_version: bigint }>(
     `delete from rm_wallet_transactions
       where wallet_id = 'w-alice' and stream_version = (
-        select max(stream_version) from rm_wallet_transactions where wallet_id = 'w-alice')`,
+        select max(stream_version) from rm_wallet_transactions where wallet_id = 'w-alice')
+      returning stream_version`,
   );
   const transfers = projection('transfers');
   await projectLive(database, transfers, BATCH);
@@ -116,12 +123,49 @@ test('changed, missing and extra live rows are reported per table', async () => 
   );
 
   expect((await verify(wallets)).differences).toEqual([
-    { table: 'rm_wallets', onlyInLive: 1, onlyInRebuild: 1 },
-    { table: 'rm_wallet_transactions', onlyInLive: 0, onlyInRebuild: 1 },
+    {
+      table: 'rm_wallets', onlyInLive: 1, onlyInRebuild: 1, rowsTotal: 1,
+      rows: [{
+        key: { wallet_id: 'w-bob' },
+        kind: 'changed',
+        columns: {
+          balance: { live: (bobBalance + 1n).toString(), rebuilt: bobBalance.toString() },
+        },
+      }],
+    },
+    {
+      table: 'rm_wallet_transactions', onlyInLive: 0, onlyInRebuild: 1, rowsTotal: 1,
+      rows: [{
+        key: { wallet_id: 'w-alice', stream_version: deleted.rows[0]!.stream_version.toString() },
+        kind: 'only-in-rebuild',
+        columns: {},
+      }],
+    },
   ]);
-  expect((await verify(transfers)).differences).toEqual([
-    { table: 'rm_transfers', onlyInLive: 1, onlyInRebuild: 0 },
-  ]);
+  expect((await verify(transfers)).differences).toEqual([{
+    table: 'rm_transfers', onlyInLive: 1, onlyInRebuild: 0, rowsTotal: 1,
+    rows: [{ key: { transfer_id: 'forged' }, kind: 'only-in-live', columns: {} }],
+  }]);
+});
+
+test('only the first rows that differ are listed, in key order, with the total', async () => {
+  const transfers = projection('transfers');
+  await projectLive(database, transfers, BATCH);
+  const FORGED = ROWS_LISTED_MAX + 5;
+  await database.pool.query(
+    `insert into rm_transfers
+       select 'forged-' || lpad(n::text, 3, '0'), kind, status, source_wallet_id,
+              target_wallet_id, amount, currency, reason, note, created_at
+         from (select * from rm_transfers limit 1) t, generate_series(1, $1) n`,
+    [FORGED],
+  );
+
+  const [difference] = (await verify(transfers)).differences;
+  expect(difference).toMatchObject({ onlyInLive: FORGED, rowsTotal: FORGED });
+  expect(difference!.rows.map((row) => row.key.transfer_id)).toEqual(
+    Array.from({ length: ROWS_LISTED_MAX }, (_, index) =>
+      `forged-${String(index + 1).padStart(3, '0')}`),
+  );
 });
 
 test('verify leaves no scratch tables or checkpoints behind', async () => {

@@ -1,11 +1,13 @@
 // The runtime holds the process's shared adapters: config, logger, metrics, the database
 // (embedded or DATABASE_URL, migrated under node-pg-migrate's lock) and its pool. Services
-// and CLI commands receive it; nothing else opens connections.
+// and CLI commands receive it; nothing else opens connections. It also wires the adapters'
+// observers into metrics (the pool's checkouts, the event store's appends).
 import { Pool, types } from 'pg';
 import type { Config } from '../config/load-config';
 import { migrate } from '../adapters/postgres/migrate';
 import { createLogger, type Logger } from '../telemetry/logger';
 import { createMetrics, type Metrics } from '../telemetry/metrics';
+import { appendObserver, observePool } from '../telemetry/storage-observers';
 import { openDatabase, type DatabaseHandle } from './open-database';
 import { PostgresEventStore } from '../adapters/event-store/postgres.event-store';
 import { domainEventCodec } from '../domain/event-codec';
@@ -61,7 +63,12 @@ export async function openRuntime(
   // A connection that dies while checked out (a projector batch, say) emits on the client;
   // the query in flight fails on its own, and without a listener the process would crash.
   pool.on('connect', (client) => client.on('error', onClientError));
-  const store = new PostgresEventStore({ connection: { pool }, codec: domainEventCodec });
+  observePool(pool, metrics);
+  const store = new PostgresEventStore({
+    connection: { pool },
+    codec: domainEventCodec,
+    observer: appendObserver(metrics),
+  });
   return {
     config,
     logger,

@@ -10,6 +10,7 @@
 // timeout. Values are minor units as float64: exact up to 2^53, ample for an alarm.
 import type { Pool, PoolClient } from 'pg';
 import type { ProjectionName } from '../read-models/read-model-names';
+import { CURRENCY_CODES } from './metric-labels';
 import type { Metrics } from './metrics';
 
 /** The projection that writes rm_wallets, whose checkpoint dates the snapshot. */
@@ -26,8 +27,10 @@ export async function updateConservationGauge(
 ): Promise<ConservationReading> {
   const reading = await inSnapshot(pool, readConservation);
   if (reading.status === 'mid-transaction') return reading;
-  // reset + set run without an await between them, so no scrape sees a partial set.
+  // reset + set run without an await between them, so no scrape sees a partial set. A known
+  // currency no wallet holds yet reads 0, so its series never disappears.
   metrics.conservationImbalance.reset();
+  for (const currency of CURRENCY_CODES) metrics.conservationImbalance.set({ currency }, 0);
   for (const [currency, total] of reading.totals) {
     metrics.conservationImbalance.set({ currency }, Number(total));
   }

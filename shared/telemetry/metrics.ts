@@ -1,8 +1,15 @@
 // Prometheus metrics shared by every service in a process. Base units, `_total` counters,
-// route templates (never ids) as labels: every label value comes from a closed set (route
-// templates, command names, event types, projection names, currencies), so cardinality stays
-// bounded whatever the traffic.
+// route templates (never ids) as labels: every label value comes from a closed set
+// (metric-labels.ts: route templates, command names and outcomes, event types, projection
+// names, currencies), so cardinality stays bounded whatever the traffic. Each labelled series
+// whose values are known is created at 0 here, so it exists before its first increment.
 import client from 'prom-client';
+import packageJson from '../../package.json';
+import {
+  BACKGROUND_COMMAND_NAMES, COMMAND_NAMES, COMMAND_OUTCOMES, CURRENCY_CODES, EVENT_TYPES,
+  PROJECTION_NAMES, RATE_LIMITED_ROUTES,
+} from './metric-labels';
+import { storageMetrics } from './storage-metrics';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -11,12 +18,19 @@ export function createMetrics() {
   client.collectDefaultMetrics({ register: registry });
   const buildInfo = new client.Gauge({
     name: 'tng_build_info',
-    help: 'Build information',
+    help: 'Build information: always 1, with the version and Node.js release as labels',
     labelNames: ['version', 'node'] as const,
     registers: [registry],
   });
-  buildInfo.set({ version: process.env.npm_package_version ?? 'dev', node: process.version }, 1);
-  return { registry, ...requestMetrics(registry), ...ledgerMetrics(registry) };
+  buildInfo.set({ version: packageJson.version, node: process.version }, 1);
+  const metrics = {
+    registry,
+    ...requestMetrics(registry),
+    ...ledgerMetrics(registry),
+    ...storageMetrics(registry),
+  };
+  startAtZero(metrics);
+  return metrics;
 }
 
 /** What the HTTP and command layers observe per request. */
@@ -30,7 +44,7 @@ function requestMetrics(registry: client.Registry) {
   });
   const commands = new client.Counter({
     name: 'tng_commands_total',
-    help: 'Commands handled, by type and outcome',
+    help: 'Commands decided, by command and outcome (ok, or the rejection code)',
     labelNames: ['command', 'outcome'] as const,
     registers: [registry],
   });
@@ -87,4 +101,26 @@ function ledgerMetrics(registry: client.Registry) {
     conservationImbalance,
     holdsExpired,
   };
+}
+
+/**
+ * Creates every series whose label values are known, at 0. Left out: the HTTP histogram
+ * (its status codes are whatever the routes answer), which Prometheus treats as usual.
+ */
+function startAtZero(metrics: Omit<Metrics, 'registry'>): void {
+  for (const command of COMMAND_NAMES) {
+    for (const outcome of COMMAND_OUTCOMES) metrics.commands.inc({ command, outcome }, 0);
+  }
+  for (const command of [...COMMAND_NAMES, ...BACKGROUND_COMMAND_NAMES]) {
+    metrics.versionConflicts.inc({ command }, 0);
+  }
+  for (const route of RATE_LIMITED_ROUTES) metrics.rateLimited.inc({ route }, 0);
+  for (const type of EVENT_TYPES) metrics.eventsAppended.inc({ type }, 0);
+  for (const currency of CURRENCY_CODES) metrics.conservationImbalance.set({ currency }, 0);
+  for (const projection of PROJECTION_NAMES) {
+    metrics.projectionPosition.set({ projection }, 0);
+    metrics.projectionLag.set({ projection }, 0);
+    metrics.projectorBatchEvents.zero({ projection });
+    metrics.projectorBatchDuration.zero({ projection });
+  }
 }

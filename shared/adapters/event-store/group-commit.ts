@@ -8,7 +8,8 @@
 // - a batch that fails as a whole (the runner throws: deadlock with another process, a
 //   race the batch could not check, a lost connection, one malformed request) is retried
 //   request by request, so one bad request never fails the others.
-// Nothing here knows about Postgres: the runner does the I/O.
+// Nothing here knows about Postgres: the runner does the I/O; nor about metrics: an optional
+// observer is told of each batch and each settled request (wired in shared/runtime).
 import { assert } from '../../errors/assert';
 
 export type Settled<Result> =
@@ -34,6 +35,15 @@ export type GroupCommitOptions<Request> = Readonly<{
   isRetryable: (error: unknown) => boolean;
   /** The error a caller gets when the queue is full. */
   queueFull: () => Error;
+  observer?: GroupCommitObserver;
+}>;
+
+/** What an operator may watch; called synchronously, so it must be cheap and never throw. */
+export type GroupCommitObserver = Readonly<{
+  /** A batch's transaction ended (committed, or failed as a whole): its size and duration. */
+  batchWritten?: (requests: number, seconds: number) => void;
+  /** A caller got its outcome: seconds since it submitted (queue wait included). */
+  requestSettled?: (seconds: number) => void;
 }>;
 
 type Pending<Request, Result> = {
@@ -60,8 +70,19 @@ export class GroupCommit<Request, Result> {
     if (this.queue.length >= this.options.queueRequestsMax) {
       return Promise.resolve({ ok: false, error: this.options.queueFull() });
     }
+    const submitted = performance.now();
+    const { observer } = this.options;
     return new Promise((resolve) => {
-      this.queue.push({ request, resolve });
+      let settled = false;
+      const settle = (outcome: Settled<Result>) => {
+        // A second resolve (see writeNext) changes nothing, so it is not observed either.
+        if (!settled) {
+          settled = true;
+          observer?.requestSettled?.(secondsSince(submitted));
+        }
+        resolve(outcome);
+      };
+      this.queue.push({ request, resolve: settle });
       this.schedule();
     });
   }
@@ -115,12 +136,15 @@ export class GroupCommit<Request, Result> {
 
   private async commit(batch: ReadonlyArray<Pending<Request, Result>>): Promise<void> {
     let outcomes: Array<Settled<Result>>;
+    const started = performance.now();
     try {
       outcomes = await this.run(batch.map((pending) => pending.request));
     } catch (error) {
+      this.options.observer?.batchWritten?.(batch.length, secondsSince(started));
       await this.retryAlone(batch, error);
       return;
     }
+    this.options.observer?.batchWritten?.(batch.length, secondsSince(started));
     assert(outcomes.length === batch.length, 'one outcome per request of the batch');
     batch.forEach((pending, index) => pending.resolve(outcomes[index]!));
   }
@@ -141,6 +165,8 @@ export class GroupCommit<Request, Result> {
     }
   }
 }
+
+const secondsSince = (startMs: number): number => (performance.now() - startMs) / 1_000;
 
 /** Runs one request as a batch of its own, retrying failures that may pass. */
 export async function runAlone<Request, Result>(

@@ -1,7 +1,8 @@
 // Goal: the group-commit queue batches what arrives while the writer is busy, within its
 // bounds; answers every caller with its own outcome; writes one batch at a time, in arrival
 // order; and when a batch fails as a whole, retries each request alone (a bounded number of
-// times, only for retryable failures), so one bad request never fails the others.
+// times, only for retryable failures), so one bad request never fails the others. Its
+// observer sees each batch's size and duration and each request's latency, once.
 import { GroupCommit, runAlone, type GroupCommitOptions, type Settled } from './group-commit';
 
 type Request = { id: number; weight?: number; poison?: boolean };
@@ -51,6 +52,24 @@ describe('GroupCommit', () => {
     const outcomes = await Promise.all(ids(3).map((request) => commit.submit(request)));
     expect(outcomes).toEqual([0, 1, 2].map((id) => ({ ok: true, value: `done-${id}` })));
     expect(writer.batches).toEqual([[0, 1, 2]]);
+  });
+
+  test('the observer sees each batch with its size and each request settle once', async () => {
+    const writer = new FakeWriter();
+    const batches: Array<[number, number]> = [];
+    const settled: number[] = [];
+    const commit = new GroupCommit(writer.run, {
+      ...OPTIONS,
+      observer: {
+        batchWritten: (requests, seconds) => batches.push([requests, seconds]),
+        requestSettled: (seconds) => settled.push(seconds),
+      },
+    });
+    await Promise.all(ids(6).map((request) => commit.submit(request)));
+    expect(batches.map(([requests]) => requests)).toEqual([4, 2]);
+    expect(batches.every(([, seconds]) => seconds > 0)).toBe(true);
+    expect(settled).toHaveLength(6);
+    expect(settled.every((seconds) => seconds > 0)).toBe(true);
   });
 
   test('one batch at a time, in arrival order, within the request and weight bounds', async () => {

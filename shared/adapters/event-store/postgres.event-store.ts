@@ -17,7 +17,8 @@ import {
 } from '../../ports/event-store.port';
 import { assertReadLimit, assertValidAppend } from './append-request';
 import {
-  GroupCommit, runAlone, type GroupCommitOptions, type RunBatch, type Settled,
+  GroupCommit, runAlone, type GroupCommitObserver, type GroupCommitOptions, type RunBatch,
+  type Settled,
 } from './group-commit';
 import { appendBatch } from './postgres.append-batch';
 import { appendWithCredentials } from './postgres.append-credentials';
@@ -50,6 +51,8 @@ export type PostgresEventStoreOptions = Readonly<{
    * the pool has connections (for comparison, and for callers that never run concurrently).
    */
   groupCommit?: boolean;
+  /** Told of each group-commit batch and each append's latency (metrics, at the root). */
+  observer?: GroupCommitObserver;
 }>;
 
 export type AppendNotifyMode = 'after-commit' | 'in-transaction' | 'off';
@@ -123,7 +126,7 @@ export class PostgresEventStore implements EventStore {
     const runBatch = (batch: readonly PreparedAppend[]) => this.writeBatch(batch);
     this.groupCommit = options.groupCommit === false
       ? null
-      : new GroupCommit(runBatch, APPEND_OPTIONS);
+      : new GroupCommit(runBatch, { ...APPEND_OPTIONS, observer: options.observer });
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
