@@ -3,10 +3,11 @@
 // exceeds the per-transfer limit. The test keeps its own model of the rule (stated in
 // shared/domain/plans/daily-outgoing.ts), built from the accepted events only, never from the
 // wallet state it checks:
-//   committed(D) = transfers and payments debited on D
-//                + the captured part of every hold placed on D
-//                + every hold placed on D that is still active.
-// After every step committed(D) <= the daily limit for every day D, and each decision agrees
+//   moved(D)     = transfers and payments debited on D + the captured part of every hold
+//                  placed on D (what actually left the wallet, attributed to D);
+//   committed(D) = moved(D) + every hold placed on D that is still active.
+// After every step moved(D) <= committed(D) <= the daily limit for every day D, every single
+// transfer, payment, hold and capture is within the per-transfer limit, and each decision agrees
 // with the model exactly: a transfer, payment or hold is refused with limit_exceeded exactly
 // when it would take committed(today) over the limit (or is over the per-transfer limit).
 // Amounts are biased to the edges (limits, room left today, the hold's amount; each +/- 1),
@@ -16,7 +17,6 @@ import fc from 'fast-check';
 import { DomainError } from '../../errors/domain-error';
 import { money, type CurrencyCode } from '../money/money';
 import { holdId, movementId, userId, walletId, type HoldId, type WalletId } from '../ids';
-import { utcDay } from '../plans/daily-outgoing';
 import { planLimits, type Plan, type PlanLimits } from '../plans/plan-limits';
 import { applyAll, walletIn, type Ledger } from '../testing/wallet-ledger';
 import { captureHold } from './capture-hold.decider';
@@ -33,6 +33,8 @@ const FRIEND = walletId('dl-friend'); // a PREMIUM user: room for everything the
 const SHOP = walletId('dl-shop');
 const START = new Date('2025-03-10T23:00:00.000Z');
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** The model's own UTC day, not the rule module's. */
+const utcDay = (instant: Date | string): string => new Date(instant).toISOString().slice(0, 10);
 
 const OP_WEIGHTS = {
   transfer: 5, payment: 4, placeHold: 7, capture: 8, release: 3, expire: 1, refill: 2, tick: 3,
@@ -69,6 +71,8 @@ type Step = Readonly<typeof stepArb extends fc.Arbitrary<infer T> ? T : never>;
 /** The test's own account of the rule, fed only accepted events. */
 class Model {
   readonly committed = new Map<string, bigint>();
+  /** What actually left: transfers, payments, and captures on their hold's day. */
+  readonly moved = new Map<string, bigint>();
   readonly holds = new Map<HoldId, { day: string; amountMinor: bigint }>();
   readonly largest = { movementMinor: 0n };
 
@@ -84,6 +88,7 @@ class Model {
         this.seeMovement(event.data.amountMinor);
         if (event.data.movementKind === 'transfer' || event.data.movementKind === 'payment') {
           add(utcDay(event.data.occurredAt), event.data.amountMinor);
+          this.move(utcDay(event.data.occurredAt), event.data.amountMinor);
         }
         return;
       case 'HoldPlaced': {
@@ -94,8 +99,11 @@ class Model {
         add(day, event.data.amountMinor);
         return;
       }
-      case 'HoldCaptured':
+      case 'HoldCaptured': {
+        const day = this.holds.get(event.data.holdId)?.day;
+        if (day !== undefined) this.move(day, event.data.capturedAmountMinor);
         return this.end(event.data.holdId, event.data.releasedAmountMinor);
+      }
       case 'HoldReleased':
       case 'HoldExpired':
         return this.end(event.data.holdId);
@@ -109,6 +117,10 @@ class Model {
     if (hold === undefined) throw new Error(`hold ${id} ended but never placed`);
     this.holds.delete(id);
     this.committed.set(hold.day, this.on(hold.day) - (releasedMinor ?? hold.amountMinor));
+  }
+
+  private move(day: string, minor: bigint): void {
+    this.moved.set(day, (this.moved.get(day) ?? 0n) + minor);
   }
 
   private seeMovement(minor: bigint): void {
@@ -236,6 +248,9 @@ function checkModel(world: World, step: Step): void {
       throw new Error(`${day}: committed ${minor} over ${world.limits.dailyOutgoingMinorMax}`);
     }
     if (minor < 0n) throw new Error(`${day}: committed ${minor} below zero after ${step.op}`);
+  }
+  for (const [day, minor] of world.model.moved) {
+    if (minor > world.model.on(day)) throw new Error(`${day}: moved ${minor} beyond committed`);
   }
   if (world.model.largest.movementMinor > world.limits.transferAmountMinorMax) {
     throw new Error(`a movement of ${world.model.largest.movementMinor} passed the limit`);
