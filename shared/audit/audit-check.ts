@@ -11,6 +11,7 @@ export type CheckName =
   | 'conservation'
   | 'non-negative-balances'
   | 'double-entry'
+  | 'plan-limits'
   | 'read-model-drift';
 
 export type CheckResult = Readonly<{

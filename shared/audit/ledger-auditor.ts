@@ -1,15 +1,18 @@
 // The pure heart of `tng audit verify`: fed the whole event log in global order, batch by
 // batch (no I/O here, so it is unit-tested with plain events), it checks that every wallet
 // event decodes, conservation per currency, that no user or merchant wallet ever goes
-// negative, double entry, and, at the end, drift of the wallets read model. Memory is one
+// negative, double entry, plan limits per wallet and UTC day, and, at the end, drift of the
+// wallets read model. Memory is one
 // small tally per wallet plus the halves of movements still waiting for their partner.
 import { decodeWalletEvent } from '../domain/event-codec';
 import type { WalletEvent } from '../domain/wallet/wallet.events';
+import { userIdOfStream } from '../domain/user/user.streams';
 import { walletIdOfStream } from '../domain/wallet/wallet.streams';
 import { comparePositions, type Position, type RecordedEvent } from '../ports/event-store.port';
 import { counted, Findings, placeOf, type CheckResult } from './audit-check';
 import { ConservationCheck } from './conservation.check';
 import { DoubleEntryCheck } from './double-entry.check';
+import { PlanLimitsCheck } from './plan-limits.check';
 import { readModelDriftCheck, type ReadModelWallet } from './read-model-drift.check';
 import {
   emptyTally, figuresOf, mayGoNegative, tallyEvent, type WalletFigures, type WalletTally,
@@ -24,6 +27,7 @@ export class LedgerAuditor {
   private readonly wallets = new Map<string, WalletTally>();
   private readonly conservation = new ConservationCheck();
   private readonly doubleEntry = new DoubleEntryCheck();
+  private readonly planLimits = new PlanLimitsCheck();
   private readonly negatives = new Findings();
   private readonly undecodable = new Findings();
   private events = 0;
@@ -59,6 +63,7 @@ export class LedgerAuditor {
           + 'ended that were not active',
       }),
       this.doubleEntry.finish(),
+      this.planLimits.finish(),
       readModelDriftCheck(replayed, readModel, this.options.driftCheckpoint),
     ];
   }
@@ -67,9 +72,14 @@ export class LedgerAuditor {
     this.events += 1;
     this.conservation.observe(recorded.position);
     const walletId = walletIdOfStream(recorded.streamId);
-    if (walletId === null) return; // User streams and others move no money.
+    if (walletId === null) {
+      // User streams move no money, but their plan changes set the limits.
+      if (userIdOfStream(recorded.streamId) !== null) this.planLimits.acceptUserEvent(recorded);
+      return;
+    }
     const event = this.decode(recorded);
     if (!event) return;
+    this.planLimits.acceptWalletEvent(recorded, event);
     let tally = this.wallets.get(walletId);
     if (!tally) {
       tally = emptyTally(walletId);

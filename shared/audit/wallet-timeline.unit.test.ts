@@ -51,7 +51,8 @@ test('a hold\'s end shows its reason, what it released and who asked for it', ()
     systemAccount: null,
   });
   const holding = { ...opened, heldMinor: 3000n, balanceMinor: 5000n,
-    activeHolds: new Map([[holdId('h-1'), { amountMinor: 3000n, expiresAt: '2030-01-01T00:00:00Z' }]]) };
+    activeHolds: new Map([[holdId('h-1'),
+      { amountMinor: 3000n, expiresAt: '2030-01-01T00:00:00Z', countedOn: '2025-03-10' }]]) };
   const after = { ...holding, heldMinor: 0n, activeHolds: new Map() };
   const recorded = (type: string, version: bigint) => ({
     eventId: 'e', type, schemaVersion: 1, data: {}, streamId: 'wallet-w-1',
@@ -62,7 +63,8 @@ test('a hold\'s end shows its reason, what it released and who asked for it', ()
   const reasons = new Map<string, string>();
   timelineStep({ recorded: recorded('HoldPlaced', 2n), before: opened, state: holding,
     event: { type: 'HoldPlaced', data: { walletId: walletId('w-1'), holdId: holdId('h-1'),
-      currency: 'MYR', amountMinor: 3000n, reason: 'taxi', expiresAt: '2030-01-01T00:00:00Z' } },
+      currency: 'MYR', amountMinor: 3000n, reason: 'taxi', expiresAt: '2030-01-01T00:00:00Z',
+      placedAt: '2025-03-10T08:00:00Z' } },
   }, reasons);
   const released = timelineStep({ recorded: recorded('HoldReleased', 3n), before: holding,
     state: after,

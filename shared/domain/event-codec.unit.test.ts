@@ -120,6 +120,15 @@ describe('upcasting', () => {
     });
   });
 
+  test('a HoldPlaced v1 (before holds counted when placed) reads with placedAt null', () => {
+    const fixture = HISTORIC_EVENT_FIXTURES.find((f) => f.type === 'HoldPlaced');
+    const decoded = domainEventCodec.decode('HoldPlaced', 1, fixture?.data);
+    expect(decoded).toEqual({
+      schemaVersion: 2,
+      data: expect.objectContaining({ amountMinor: '30000', placedAt: null }),
+    });
+  });
+
   test('every superseded schema version has a fixture', () => {
     const historic = ALL_DEFINITIONS.flatMap((definition) =>
       definition.history.map((_step, index) => `${definition.type} v${index + 1}`),

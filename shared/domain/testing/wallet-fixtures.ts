@@ -95,7 +95,7 @@ export const debited = (
 export const holdPlacedOn = (
   id: WalletId,
   amount: Money,
-  options: { holdId?: HoldId; expiresAt?: Date } = {},
+  options: { holdId?: HoldId; expiresAt?: Date; placedAt?: Date | null } = {},
 ): HoldPlaced => ({
   type: 'HoldPlaced',
   data: {
@@ -105,6 +105,8 @@ export const holdPlacedOn = (
     amountMinor: amount.amountMinor,
     reason: 'pending payment',
     expiresAt: (options.expiresAt ?? minutesLater(60)).toISOString(),
+    // null: a hold placed before holds counted when placed (an upcast HoldPlaced v1).
+    placedAt: options.placedAt === null ? null : (options.placedAt ?? NOW).toISOString(),
   },
 });
 

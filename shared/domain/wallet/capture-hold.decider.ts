@@ -14,8 +14,12 @@
 //   9. currency_mismatch: the amount's currency against the source, then the target
 //  10. amount_exceeds_hold
 //  11. max_balance_exceeded: the target's plan maximum (user targets only)
-// Limits are not checked again: the hold was checked when placed, and the capture counts
-// towards the day's outgoing total when it happens.
+// Plan limits are not checked again: the hold was checked against the per-transfer and
+// daily limits when it was placed, and it counts towards the daily outgoing total of that
+// day; the capture takes at most the hold and counts nothing a second time, and its
+// released rest goes back to the hold's day (shared/domain/plans/daily-outgoing.ts).
+// Either: a v1 hold (placed before holds counted when placed) counts when captured, on the
+// capture's day, unchecked, as it did then; such holds end within HOLD_EXPIRES_IN_SECONDS_MAX.
 import { assert } from '../../errors/assert';
 import { money } from '../money/money';
 import { recentGet, recentHas } from '../recent-entries';

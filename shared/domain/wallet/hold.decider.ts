@@ -6,7 +6,9 @@
 //   2. duplicate holdId (active or recently ended): returns no events
 //   3. invalid_request: expiresInSeconds outside 1..HOLD_EXPIRES_IN_SECONDS_MAX
 //   4. wallet_closed   5. wallet_frozen   6. currency_mismatch
-//   7. limit_exceeded: per transfer, then daily outgoing (user wallets), then active holds
+//   7. limit_exceeded: per transfer, then daily outgoing (user wallets), then active holds.
+//      A hold counts towards the daily outgoing total of the day it is placed, at its full
+//      amount; its release or expiry gives that back (shared/domain/plans/daily-outgoing.ts).
 //   8. insufficient_funds: available = balance - held
 // releaseHold precedence: wallet not_found > hold not_found > already released (returns no
 //   events) > hold_not_active (captured or expired).
@@ -58,7 +60,15 @@ export function placeHold(command: PlaceHold, state: WalletState): WalletEvent[]
   return [
     {
       type: 'HoldPlaced',
-      data: { walletId, holdId, currency, amountMinor, reason: command.reason, expiresAt },
+      data: {
+        walletId,
+        holdId,
+        currency,
+        amountMinor,
+        reason: command.reason,
+        expiresAt,
+        placedAt: now.toISOString(),
+      },
     },
   ];
 }

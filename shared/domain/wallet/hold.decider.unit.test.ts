@@ -48,6 +48,7 @@ const placed = (amount: Money, expiresAt: Date): HoldPlaced => ({
     amountMinor: amount.amountMinor,
     reason: 'pending payment',
     expiresAt: expiresAt.toISOString(),
+    placedAt: NOW.toISOString(),
   },
 });
 
@@ -137,8 +138,10 @@ function givenForHold(s: HoldScenario): WalletEvent[] {
     events.push(holdPlacedOn(ALICE, myr(1n), { holdId: holdId(`h-small-${index}`) }));
   }
   const shortHoldMinor = BALANCE_MINOR - BigInt(smallHolds) - (s.amount.amountMinor - 1n);
+  // Placed yesterday: it holds funds but no longer counts towards today's outgoing total.
+  const placedAt = minutesLater(-24 * 60);
   if (s.availableShort)
-    events.push(holdPlacedOn(ALICE, myr(shortHoldMinor), { holdId: holdId('h-big') }));
+    events.push(holdPlacedOn(ALICE, myr(shortHoldMinor), { holdId: holdId('h-big'), placedAt }));
   if (s.status === 'frozen') events.push(frozen(ALICE));
   return events;
 }

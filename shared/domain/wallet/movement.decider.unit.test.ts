@@ -376,7 +376,9 @@ function sourceEvents(s: Scenario): WalletEvent[] {
   if (outgoingTodayMinor > 0n)
     events.push(debited(ALICE, myr(outgoingTodayMinor), { movementId: 'm-0' }));
   const shortHold = SOURCE_BALANCE.amountMinor - s.amount.amountMinor + 1n;
-  if (s.availableShort) events.push(holdPlacedOn(ALICE, myr(shortHold)));
+  // Placed yesterday: it holds funds but no longer counts towards today's outgoing total.
+  const yesterday = minutesLater(-24 * 60);
+  if (s.availableShort) events.push(holdPlacedOn(ALICE, myr(shortHold), { placedAt: yesterday }));
   if (s.sourceStatus === 'frozen') events.push(frozen(ALICE));
   return events;
 }

@@ -84,17 +84,29 @@ const movementShape = {
 export const walletDebited = defineEvent('WalletDebited', z.strictObject(movementShape));
 export const walletCredited = defineEvent('WalletCredited', z.strictObject(movementShape));
 
-export const holdPlaced = defineEvent(
-  'HoldPlaced',
-  z.strictObject({
-    walletId: WalletIdSchema,
-    holdId: HoldIdSchema,
-    currency: CurrencySchema,
-    amountMinor: PositiveMinorDigitsSchema,
-    reason: ReasonSchema,
-    expiresAt: InstantSchema,
-  }),
-);
+const holdPlacedShape = {
+  walletId: WalletIdSchema,
+  holdId: HoldIdSchema,
+  currency: CurrencySchema,
+  amountMinor: PositiveMinorDigitsSchema,
+  reason: ReasonSchema,
+  expiresAt: InstantSchema,
+};
+// v1 shipped when a hold counted towards the daily outgoing limit only once captured.
+const HoldPlacedV1 = z.strictObject(holdPlacedShape);
+const HoldPlacedV2 = z.strictObject({
+  ...holdPlacedShape,
+  /**
+   * From the command's clock: the hold counts towards the daily outgoing limit of this UTC
+   * day (docs/architecture.md, "Plans"). Always written; null only on upcast v1 holds, whose
+   * capture counts on the capture's day instead, as it did when they were placed.
+   */
+  placedAt: InstantSchema.nullable(),
+});
+
+export const holdPlaced = defineEvent('HoldPlaced', HoldPlacedV2, [
+  historicVersion(HoldPlacedV1, (v1) => ({ ...v1, placedAt: null })),
+]);
 
 export const holdCaptured = defineEvent(
   'HoldCaptured',

@@ -5,8 +5,17 @@
 // Policies that are not money invariants (e.g. "no debit while frozen") are not asserted
 // here: a credit appended without an expected version may legally land after a freeze or
 // a close, and replay must still work.
+// The daily outgoing total follows shared/domain/plans/daily-outgoing.ts: transfers and
+// payments count when debited, holds when placed; releases, expiries and the released rest
+// of a capture give back to the hold's own day.
 import { assert, assertNever } from '../../errors/assert';
 import type { HoldId } from '../ids';
+import {
+  countOutgoing,
+  DAILY_COUNTED_DEBITS,
+  giveBackOutgoing,
+  utcDay,
+} from '../plans/daily-outgoing';
 import { recentAdd } from '../recent-entries';
 import type {
   HoldCaptured,
@@ -21,19 +30,10 @@ import {
   emptyOpenedWallet,
   HOLDS_ACTIVE_MAX,
   mayGoNegative,
-  utcDay,
-  type DailyOutgoing,
   type HoldOutcome,
   type OpenedWallet,
   type WalletState,
 } from './wallet.state';
-
-/** Debits of these kinds count towards the daily outgoing limit. */
-export const DAILY_LIMITED_MOVEMENTS: ReadonlySet<string> = new Set([
-  'transfer',
-  'payment',
-  'hold_capture',
-]);
 
 export function evolveWallet(state: WalletState, event: WalletEvent): WalletState {
   if (event.type === 'WalletOpened') return opened(state, event);
@@ -78,27 +78,29 @@ function opened(state: WalletState, event: WalletOpened): WalletState {
 }
 
 function debited(wallet: OpenedWallet, event: WalletDebited): OpenedWallet {
-  const { amountMinor, currency, movementId, movementKind, occurredAt } = event.data;
+  const { amountMinor, currency, movementId, occurredAt } = event.data;
   assert(currency === wallet.currency, 'a debit is in the wallet currency');
   const next: OpenedWallet = {
     ...wallet,
     balanceMinor: wallet.balanceMinor - amountMinor,
     recentMovements: recentAdd(wallet.recentMovements, movementId, true),
-    outgoingToday: DAILY_LIMITED_MOVEMENTS.has(movementKind)
-      ? countOutgoing(wallet, amountMinor, utcDay(occurredAt))
+    outgoingToday: countsWhenDebited(wallet, event)
+      ? countOutgoing(wallet.outgoingToday, utcDay(occurredAt), amountMinor)
       : wallet.outgoingToday,
+    captureCountedOnDebit: null,
   };
   // Paired with insufficient_funds in the deciders.
   assert(mayGoNegative(next) || availableMinor(next) >= 0n, 'a debit never overdraws');
   return next;
 }
 
-function countOutgoing(wallet: OpenedWallet, amountMinor: bigint, dayUtc: string): DailyOutgoing {
-  const today = wallet.outgoingToday;
-  if (dayUtc === today.dayUtc) return { dayUtc, amountMinor: today.amountMinor + amountMinor };
-  // ISO days compare as strings. Either: a debit stamped with an earlier day than one already
-  // seen (clock skew between handlers) counted for that day, which is over.
-  return dayUtc > today.dayUtc ? { dayUtc, amountMinor } : today;
+/** Transfers and payments; a capture only of a v1 hold (the others counted when placed). */
+function countsWhenDebited(wallet: OpenedWallet, event: WalletDebited): boolean {
+  const { movementKind, holdId } = event.data;
+  if (movementKind === 'hold_capture') {
+    return holdId !== undefined && holdId === wallet.captureCountedOnDebit;
+  }
+  return DAILY_COUNTED_DEBITS.has(movementKind);
 }
 
 function credited(wallet: OpenedWallet, event: WalletCredited): OpenedWallet {
@@ -112,12 +114,22 @@ function credited(wallet: OpenedWallet, event: WalletCredited): OpenedWallet {
 }
 
 function holdPlaced(wallet: OpenedWallet, event: HoldPlaced): OpenedWallet {
-  const { holdId, amountMinor, currency, expiresAt } = event.data;
+  const { holdId, amountMinor, currency, expiresAt, placedAt } = event.data;
   assert(currency === wallet.currency, 'a hold is in the wallet currency');
   assert(!wallet.activeHolds.has(holdId), 'a hold is placed once');
   assert(wallet.activeHolds.size < HOLDS_ACTIVE_MAX, 'active holds stay bounded');
-  const activeHolds = new Map(wallet.activeHolds).set(holdId, { amountMinor, expiresAt });
-  const next = { ...wallet, heldMinor: wallet.heldMinor + amountMinor, activeHolds };
+  const countedOn = placedAt === null ? null : utcDay(placedAt);
+  const hold = { amountMinor, expiresAt, countedOn };
+  const activeHolds = new Map(wallet.activeHolds).set(holdId, hold);
+  const next: OpenedWallet = {
+    ...wallet,
+    heldMinor: wallet.heldMinor + amountMinor,
+    activeHolds,
+    outgoingToday:
+      countedOn === null
+        ? wallet.outgoingToday
+        : countOutgoing(wallet.outgoingToday, countedOn, amountMinor),
+  };
   // Paired with insufficient_funds in placeHold.
   assert(mayGoNegative(next) || availableMinor(next) >= 0n, 'a hold never overdraws');
   return next;
@@ -132,18 +144,30 @@ function holdCaptured(wallet: OpenedWallet, event: HoldCaptured): OpenedWallet {
     capturedAmountMinor + releasedAmountMinor === hold.amountMinor,
     'a capture splits the hold',
   );
-  return holdEnded(wallet, holdId, 'captured');
+  const ended = holdEnded(wallet, holdId, 'captured', releasedAmountMinor);
+  return { ...ended, captureCountedOnDebit: hold.countedOn === null ? holdId : null };
 }
 
-function holdEnded(wallet: OpenedWallet, holdId: HoldId, outcome: HoldOutcome): OpenedWallet {
+/** Ends a hold; `givenBackMinor` of it goes back to the daily total of the hold's day. */
+function holdEnded(
+  wallet: OpenedWallet,
+  holdId: HoldId,
+  outcome: HoldOutcome,
+  givenBackMinor?: bigint,
+): OpenedWallet {
   const hold = wallet.activeHolds.get(holdId);
   assert(hold !== undefined, `only an active hold is ${outcome}`);
   const activeHolds = new Map(wallet.activeHolds);
   activeHolds.delete(holdId);
+  const { countedOn } = hold;
   return {
     ...wallet,
     heldMinor: wallet.heldMinor - hold.amountMinor,
     activeHolds,
     endedHolds: recentAdd(wallet.endedHolds, holdId, outcome),
+    outgoingToday:
+      countedOn === null
+        ? wallet.outgoingToday
+        : giveBackOutgoing(wallet.outgoingToday, countedOn, givenBackMinor ?? hold.amountMinor),
   };
 }

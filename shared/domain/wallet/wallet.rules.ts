@@ -54,7 +54,11 @@ export function requireCurrency(wallet: OpenedWallet, amount: Money): void {
   }
 }
 
-/** Per-transfer limit, then daily outgoing limit; only user wallets have plan limits. */
+/**
+ * Per-transfer limit, then daily outgoing limit; only user wallets have plan limits. Used by
+ * transfers, payments and holds alike; what the daily total counts (holds included) is
+ * stated in shared/domain/plans/daily-outgoing.ts.
+ */
 export function requireWithinOutgoingLimits(
   wallet: OpenedWallet,
   amount: Money,

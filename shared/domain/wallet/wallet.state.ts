@@ -6,6 +6,7 @@
 // other side of top-ups and adjustments.
 import type { CurrencyCode } from '../money/money';
 import type { HoldId, MovementId, UserId, WalletId } from '../ids';
+import { dailyTotalOn, NO_OUTGOING, type DailyOutgoing } from '../plans/daily-outgoing';
 import { emptyRecentEntries, type RecentEntries } from '../recent-entries';
 import type { SystemAccount, WalletKind } from './wallet.events';
 
@@ -16,10 +17,16 @@ export const RECENT_HOLDS_MAX = 1000;
 /** Active holds per wallet; a further HoldPlaced is refused with limit_exceeded. */
 export const HOLDS_ACTIVE_MAX = 100;
 
-export type ActiveHold = Readonly<{ amountMinor: bigint; expiresAt: string }>;
+export type ActiveHold = Readonly<{
+  amountMinor: bigint;
+  expiresAt: string;
+  /**
+   * The UTC day the hold counts towards the daily outgoing limit (the day it was placed),
+   * where its release gives back; null for a v1 hold, which counts when captured instead.
+   */
+  countedOn: string | null;
+}>;
 export type HoldOutcome = 'captured' | 'released' | 'expired';
-/** Outgoing total of one UTC day (`YYYY-MM-DD`); an earlier day counts as zero. */
-export type DailyOutgoing = Readonly<{ dayUtc: string; amountMinor: bigint }>;
 
 export type AbsentWallet = Readonly<{ status: 'absent' }>;
 export type OpenedWallet = Readonly<{
@@ -34,7 +41,13 @@ export type OpenedWallet = Readonly<{
   activeHolds: ReadonlyMap<HoldId, ActiveHold>;
   endedHolds: RecentEntries<HoldId, HoldOutcome>;
   recentMovements: RecentEntries<MovementId, true>;
+  /** What counts towards the daily outgoing limit: shared/domain/plans/daily-outgoing.ts. */
   outgoingToday: DailyOutgoing;
+  /**
+   * Set by the HoldCaptured of a v1 hold and read by the WalletDebited appended right after
+   * it: that debit counts towards the daily limit, as captures of such holds always did.
+   */
+  captureCountedOnDebit: HoldId | null;
 }>;
 export type WalletState = AbsentWallet | OpenedWallet;
 
@@ -52,7 +65,8 @@ export const emptyOpenedWallet = (
     activeHolds: new Map(),
     endedHolds: emptyRecentEntries<HoldId, HoldOutcome>(RECENT_HOLDS_MAX),
     recentMovements: emptyRecentEntries<MovementId, true>(RECENT_MOVEMENTS_MAX),
-    outgoingToday: Object.freeze({ dayUtc: '', amountMinor: 0n }),
+    outgoingToday: NO_OUTGOING,
+    captureCountedOnDebit: null,
   });
 
 export const availableMinor = (wallet: OpenedWallet): bigint =>
@@ -61,10 +75,6 @@ export const availableMinor = (wallet: OpenedWallet): bigint =>
 /** System accounts may go negative; every other wallet must keep available >= 0. */
 export const mayGoNegative = (wallet: OpenedWallet): boolean => wallet.kind === 'system';
 
-/** The UTC calendar day of an instant, `YYYY-MM-DD`, the key of the daily limit. */
-export const utcDay = (instant: Date | string): string =>
-  (typeof instant === 'string' ? new Date(instant) : instant).toISOString().slice(0, 10);
-
 /** Outgoing total already counted on the UTC day of `now`. */
 export const outgoingMinorOn = (wallet: OpenedWallet, now: Date): bigint =>
-  wallet.outgoingToday.dayUtc === utcDay(now) ? wallet.outgoingToday.amountMinor : 0n;
+  dailyTotalOn(wallet.outgoingToday, now);
