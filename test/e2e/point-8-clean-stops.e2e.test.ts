@@ -1,11 +1,12 @@
 // Goal: `npm start` stops cleanly under a supervisor, whichever way the signal comes. The real
 // `npm start` runs in its own process group (as under systemd, Docker or a terminal) on a
 // temporary DATA_DIR with the embedded Postgres, and is stopped by SIGTERM to npm alone (what
-// `systemctl stop` or `docker stop` send), SIGTERM and SIGINT to the whole group (Ctrl-C), and
-// SIGHUP to node. Each time every process of its tree (npm, node, Postgres and its backends,
-// the watchdog) must be gone, nothing must listen on the HTTP or Postgres port, npm must exit
-// 0, and the output must hold no warning. Then node is killed with SIGKILL: its Postgres must
-// not keep serving, and the next start on the same DATA_DIR must come up.
+// `systemctl stop` or `docker stop` send), SIGTERM and SIGINT to the whole group (Ctrl-C),
+// SIGHUP to node, and SIGHUP to npm alone (npm dies of it; node must notice). Each time every
+// process of its tree (npm, node, Postgres and its backends, the watchdog) must be gone,
+// nothing must listen on the HTTP or Postgres port, npm must exit 0 (unless the signal killed
+// npm itself), and the output must hold no warning. Then node is killed with SIGKILL: its
+// Postgres must not keep serving, and the next start on the same DATA_DIR must come up.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -72,7 +73,12 @@ async function start(): Promise<Started> {
   return current;
 }
 
-async function expectCleanStop(started: Started, send: () => void): Promise<void> {
+/** `npmExit` null: npm itself is killed by the signal (it does not handle SIGHUP). */
+async function expectCleanStop(
+  started: Started,
+  send: () => void,
+  npmExit: number | null = 0,
+): Promise<void> {
   const tree = [...new Set([...processTree(started.npmPid), started.postgresPid])];
   expect(tree).toEqual(expect.arrayContaining([started.nodePid, started.postgresPid]));
   expect(await isListening(started.postgresPort)).toBe(true);
@@ -80,7 +86,7 @@ async function expectCleanStop(started: Started, send: () => void): Promise<void
   await waitFor('the process tree to end', () => !tree.some(isRunning), STOP_WAIT_MS_MAX)
     .catch(() => undefined);
   expect(tree.filter(isRunning)).toEqual([]);
-  expect(await started.exited).toBe(0);
+  expect(await started.exited).toBe(npmExit);
   expect(await isListening(httpPort)).toBe(false);
   expect(await isListening(started.postgresPort)).toBe(false);
   expect(started.spawned.output()).not.toMatch(WARNING);
@@ -107,6 +113,11 @@ describe('issue 8, point 8: Clean stops under a supervisor', () => {
   test('SIGHUP to node stops it and its Postgres', async () => {
     const started = await start();
     await expectCleanStop(started, () => process.kill(started.nodePid, 'SIGHUP'));
+  });
+
+  test('SIGHUP to npm alone (which npm does not forward) stops node too', async () => {
+    const started = await start();
+    await expectCleanStop(started, () => process.kill(started.npmPid, 'SIGHUP'), null);
   });
 
   test('after kill -9 of node, Postgres stops on its own and the next start recovers',
