@@ -58,6 +58,8 @@ export async function startPostgres(options: StartOptions): Promise<RunningPostg
     detached: true,
     stdio: ['pipe', 'ignore', 'ignore'],
   });
+  // Without `sh` there is no watchdog; the runtime still stops Postgres on every clean exit.
+  watchdog.on('error', () => {});
   // Neither child keeps node alive: the runtime stops them, and the watchdog covers the rest.
   postgres.unref();
   watchdog.unref();
