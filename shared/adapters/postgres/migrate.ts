@@ -1,5 +1,6 @@
 // Applies the SQL migrations in /migrations with node-pg-migrate. Its runner takes a
-// Postgres advisory lock, so several processes starting at once apply each migration once.
+// Postgres advisory lock, so several processes starting at once apply each migration once:
+// the others wait for the lock (its default is to fail, which broke two CLI runs at once).
 import path from 'node:path';
 import { readdirSync } from 'node:fs';
 import { Client } from 'pg';
@@ -32,6 +33,7 @@ export async function migrate(
       count: Infinity,
       checkOrder: true,
       singleTransaction: true,
+      advisoryLockMode: 'wait',
       log: (line: string) => log(line),
       logger: { info: log, warn: log, error: log, debug: () => {} },
     });
