@@ -16,7 +16,7 @@ import { PostgresEventStore } from './postgres.event-store';
 
 // Held transactions stay short: readAll's horizon is the oldest transaction in the whole
 // cluster, so while one is open, other test files running beside this one read nothing new.
-const HOLD_MS = 50;
+const LOCK_WAIT_MS_MAX = 15_000;
 /** Our batch's deadlock check runs after the cycle has formed, long before the other's. */
 const DEADLOCK_TIMEOUT_MS = 250;
 
@@ -187,7 +187,7 @@ describe('postgres event store: group commit', () => {
         const bystander = append(other, 'any');
         // The batch cannot see the uncommitted stream, decides to create it and waits on the
         // held insert; the commit turns that wait into a unique violation for the batch.
-        await sleep(HOLD_MS);
+        await untilABackendWaitsForALock(db.url);
         await held.query('commit');
         await expect(racing).rejects.toMatchObject({ name: 'VersionConflict', actual: 1n });
         await expect(bystander).resolves.toMatchObject({ nextVersions: new Map([[other, 1n]]) });
@@ -216,7 +216,7 @@ describe('postgres event store: group commit', () => {
         // The batch holds `first` and waits for `second`; taking `first` here closes the
         // cycle. The batch's backend checks first (its deadlock_timeout is the shorter one),
         // finds the cycle and yields.
-        await sleep(HOLD_MS);
+        await untilABackendWaitsForALock(db.url);
         await held.query('select 1 from streams where stream_id = $1 for update', [first]);
         await held.query('commit');
         const results = await Promise.all([transfer, unrelated]);
@@ -242,6 +242,26 @@ describe('postgres event store: group commit', () => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until the batch is really blocked on the held transaction's lock. A fixed sleep is not
+ * enough on a loaded machine: the batch may not have started yet, and then no race happens.
+ * Polled from its own connection, since a transaction keeps one snapshot of pg_stat_activity.
+ */
+async function untilABackendWaitsForALock(url: string): Promise<void> {
+  await withClient(url, async (observer) => {
+    const deadline = Date.now() + LOCK_WAIT_MS_MAX;
+    for (;;) {
+      const { rows } = await observer.query<{ waiting: number }>(
+        `select count(*)::int as waiting from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`,
+      );
+      if (rows[0]!.waiting > 0) return;
+      if (Date.now() > deadline) throw new Error('no backend ever waited for the held lock');
+      await sleep(10);
+    }
+  });
+}
 
 async function withClient<T>(url: string, run: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
