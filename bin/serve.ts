@@ -51,6 +51,7 @@ export async function startServer(
     logger,
     metrics,
     version: process.env.npm_package_version ?? 'dev',
+    trustProxy: config.TRUST_PROXY,
   });
   await healthRoutes(app, runtime);
   if (names.includes('command-api')) {
