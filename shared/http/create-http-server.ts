@@ -24,7 +24,7 @@ import {
 import type { TrustProxy } from '../config/load-config';
 import type { Logger } from '../telemetry/logger';
 import type { Metrics } from '../telemetry/metrics';
-import { installNoStore } from './no-store';
+import { installNoStore, markNoStore } from './no-store';
 import { problem, toProblem } from './problem';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -103,12 +103,15 @@ export const withZod = (app: FastifyInstance) => app.withTypeProvider<ZodTypePro
 
 function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const body = toProblem(error, request.url);
-  if (body.status >= 500) request.log.error({ err: error }, 'unhandled error');
+  // An unreachable database is an outage, not a bug: one warning per request, no alarm bell.
+  if (body.code === 'unavailable') request.log.warn({ err: error }, 'dependency unavailable');
+  else if (body.status >= 500) request.log.error({ err: error }, 'unhandled error');
   // API.md: 429 and 503 answers say when to come back (e.g. projection_lagging's hint).
   if ((body.status === 429 || body.status === 503) && !reply.getHeader('retry-after')) {
     const hint = body.retryAfterSeconds;
     void reply.header('retry-after', typeof hint === 'number' ? String(hint) : '1');
   }
+  markNoStore(request.url, reply);
   void reply.status(body.status).type('application/problem+json').send(body);
 }
 
