@@ -15,6 +15,7 @@ import type { Logger } from '../shared/telemetry/logger';
 import { createHttpServer, registerService } from '../shared/http/create-http-server';
 import { healthRoutes } from '../shared/http/health.routes';
 import { createRateLimitHooks, type RateLimitHooks } from '../shared/http/rate-limit';
+import { LoginLimiter, type LoginAttempts } from '../shared/http/rate-limit-login';
 import { RateLimiter } from '../shared/http/rate-limiter';
 import type { Cache } from '../shared/ports/cache.port';
 import { resolveJwtSecret } from '../shared/runtime/jwt-secret';
@@ -51,6 +52,7 @@ export async function startServer(
     logger,
     metrics,
     version: process.env.npm_package_version ?? 'dev',
+    trustProxy: config.TRUST_PROXY,
   });
   await healthRoutes(app, runtime);
   if (names.includes('command-api')) {
@@ -127,11 +129,17 @@ async function createAuth(runtime: Runtime, stops: Array<() => Promise<void>>) {
 /**
  * Rate limits count in Redis when it is configured (shared by every replica), else in a
  * process-local cache of their own, so a flood of counters never evicts cached balances.
+ * Failed logins are also limited per account (rate-limit-login.ts).
  */
-function createRateLimits(runtime: Runtime, sharedCache: Cache | undefined): RateLimitHooks {
+function createRateLimits(
+  runtime: Runtime,
+  sharedCache: Cache | undefined,
+): RateLimitHooks & { loginAttempts: LoginAttempts } {
   const { logger, metrics } = runtime;
-  const limiter = new RateLimiter({ cache: sharedCache ?? new InProcessCache(), log: logger });
-  return createRateLimitHooks({ limiter, metrics });
+  const cache = sharedCache ?? new InProcessCache();
+  const limiter = new RateLimiter({ cache, log: logger });
+  const loginAttempts = new LoginLimiter({ limiter, cache, metrics });
+  return { ...createRateLimitHooks({ limiter, metrics }), loginAttempts };
 }
 
 /**

@@ -1,8 +1,10 @@
 // Access tokens: HS256 JWTs (fast-jwt) that carry who is calling for 15 minutes by default.
 // Invariants: verification accepts HS256 only (the algorithm is pinned, so `alg: none`,
-// HS512 and RS256 confusion tokens fail), and only with iss, aud, typ 'access', a future exp
-// and well-formed claims; every failure is DomainError `invalid_token`, never fast-jwt's own
-// error (its messages describe the token). The secret has at least 32 bytes.
+// HS512 and RS256 confusion tokens fail), and only with iss, aud, typ 'access', a future exp,
+// an iat no later than now (give or take ACCESS_TOKEN_CLOCK_SKEW_MS), a lifetime exp - iat no
+// longer than the configured ttl, and well-formed claims; every failure is DomainError
+// `invalid_token`, never fast-jwt's own error (its messages describe the token). The secret
+// has at least 32 bytes.
 // Verify does NOT check logout: callers also ask SessionRevocation (see access-authenticator).
 import { randomUUID } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
@@ -19,6 +21,12 @@ export const ACCESS_TOKEN_TYPE = 'access';
 export const ACCESS_TOKEN_TTL_MS_DEFAULT = 15 * 60 * 1000;
 export const ACCESS_TOKEN_TTL_MS_MAX = 24 * 60 * 60 * 1000;
 export const ACCESS_TOKEN_SECRET_BYTES_MIN = 32;
+/**
+ * How far in the future an iat may be: clocks of replicas that issue and verify differ a
+ * little. Beyond it the token was not issued by a server of ours at that time (a stolen key,
+ * or a clock far off), and is refused like one that outlives the ttl.
+ */
+export const ACCESS_TOKEN_CLOCK_SKEW_MS = 30_000;
 /** Longer input is refused before parsing, so junk cannot cost CPU or fill the cache. */
 export const ACCESS_TOKEN_LENGTH_MAX = 4_096;
 /**
@@ -143,7 +151,14 @@ export class AccessTokens {
     const parsed = AccessClaimsSchema.safeParse(payload);
     if (!parsed.success) throw invalidToken();
     const claims = parsed.data;
-    if (claims.exp * 1000 <= this.nowMs()) throw invalidToken();
+    const nowMs = this.nowMs();
+    if (claims.exp * 1000 <= nowMs) throw invalidToken();
+    if (claims.iat * 1000 > nowMs + ACCESS_TOKEN_CLOCK_SKEW_MS) throw invalidToken();
+    // issue() rounds both to whole seconds, so its lifetime is at most the ttl rounded up.
+    const lifetimeSeconds = claims.exp - claims.iat;
+    if (lifetimeSeconds <= 0 || lifetimeSeconds > Math.ceil(this.ttlMs / 1000)) {
+      throw invalidToken();
+    }
     return Object.freeze({
       userId: claims.sub,
       sessionId: claims.sid,

@@ -1,12 +1,13 @@
 // Goal: access tokens round-trip their principal, and every forged, expired or misdirected
 // token is refused as DomainError `invalid_token` without leaking fast-jwt's error: alg none,
 // a wrong secret, HS512, an RS256 header (algorithm confusion), wrong iss/aud, a refresh or
-// missing typ, tampered claims. Also: the verified-token cache never outlives a token's exp.
+// missing typ, tampered claims, an iat in the future beyond the clock skew, a lifetime longer
+// than the ttl. Also: the verified-token cache never outlives a token's exp.
 import { createHmac, randomUUID } from 'node:crypto';
 import { createSigner } from 'fast-jwt';
 import { InvariantViolation } from '../errors/assert';
 import { DomainError } from '../errors/domain-error';
-import { AccessTokens, ACCESS_TOKEN_TTL_MS_DEFAULT } from './tokens';
+import { AccessTokens, ACCESS_TOKEN_CLOCK_SKEW_MS, ACCESS_TOKEN_TTL_MS_DEFAULT } from './tokens';
 
 const SECRET = 'test-secret-that-is-at-least-32-bytes-long';
 const START_MS = Date.UTC(2025, 0, 1, 12, 0, 0);
@@ -123,6 +124,29 @@ test('refuses tampered or ill-formed claims', () => {
   for (const junk of ['', 'a.b.c', 'not a token', 'x'.repeat(5_000)]) {
     expectInvalidToken(() => tokens.verify(junk));
   }
+});
+
+test('refuses an iat in the future beyond the clock skew, and a lifetime over the ttl', () => {
+  const tokens = makeTokens();
+  const header = { alg: 'HS256', typ: 'JWT' };
+  const now = Math.floor(START_MS / 1000);
+  const skew = ACCESS_TOKEN_CLOCK_SKEW_MS / 1000;
+  const ttl = ACCESS_TOKEN_TTL_MS_DEFAULT / 1000;
+  // Within the skew, a slightly fast clock elsewhere: accepted.
+  const nearFuture = validClaims({ iat: now + skew, exp: now + skew + ttl });
+  expect(tokens.verify(handMade(header, nearFuture)).userId).toBe('user-1');
+  const future = validClaims({ iat: now + skew + 1, exp: now + skew + 1 + ttl });
+  expectInvalidToken(() => tokens.verify(handMade(header, future)));
+  // Issued in the past with a lifetime of a day: still unexpired, but longer than issued.
+  const longLived = validClaims({ iat: now - 60, exp: now - 60 + 24 * 3600 });
+  expectInvalidToken(() => tokens.verify(handMade(header, longLived)));
+  expectInvalidToken(() => tokens.verify(handMade(header, validClaims({ exp: now + ttl + 1 }))));
+  const noLifetime = validClaims({ iat: now + 10, exp: now + 10 });
+  expectInvalidToken(() => tokens.verify(handMade(header, noLifetime)));
+  // A shorter ttl is a shorter bound.
+  const short = new AccessTokens({ secret: SECRET, ttlMs: 60_000, nowMs: () => START_MS });
+  expectInvalidToken(() => short.verify(handMade(header, validClaims())));
+  expect(short.verify(short.issue(subject).accessToken).userId).toBe('user-1');
 });
 
 test('a secret shorter than 32 bytes is refused at construction', () => {

@@ -1,8 +1,40 @@
 // The only module that reads process.env. Parsed with zod, fail-fast, frozen, then injected.
 // Names and defaults follow API.md's configuration table; extra tuning knobs end in a unit.
+import { isIP } from 'node:net';
 import { z } from 'zod/v4';
 
 const optionalString = z.string().min(1).optional();
+
+/**
+ * Fastify's `trustProxy`: `true` (every hop), a number of hops, or comma-separated addresses
+ * and CIDR ranges of the proxies whose X-Forwarded-For is believed. Unset or `false`: the
+ * socket's peer is the client.
+ */
+export type TrustProxy = boolean | number | string[];
+
+const isAddressOrCidr = (entry: string): boolean => {
+  const [address = '', bits, ...rest] = entry.split('/');
+  if (rest.length > 0 || isIP(address) === 0) return false;
+  if (bits === undefined) return true;
+  const maxBits = isIP(address) === 4 ? 32 : 128;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= maxBits;
+};
+
+const TrustProxySchema = z
+  .string()
+  .trim()
+  .transform((value, context): TrustProxy => {
+    if (value === '' || value === 'false') return false;
+    if (value === 'true') return true;
+    if (/^\d{1,2}$/.test(value)) return Number(value);
+    const entries = value.split(',').map((entry) => entry.trim());
+    if (entries.every(isAddressOrCidr)) return entries;
+    context.addIssue({
+      code: 'custom',
+      message: 'TRUST_PROXY is true, false, a number of hops, or comma-separated addresses/CIDRs',
+    });
+    return z.NEVER;
+  });
 
 const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -29,8 +61,13 @@ const ConfigSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  TRUST_PROXY: TrustProxySchema.default(false),
+  // Bearer token /metrics requires; unset: /metrics is open (bind it to a private address).
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   DB_POOL_SIZE_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  // How long a request waits for a pooled connection (or a new one) before it answers 503.
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   PROJECTOR_BATCH_SIZE_MAX: z.coerce.number().int().min(1).max(10_000).default(500),
   READ_YOUR_WRITES_WAIT_MS_MAX: z.coerce.number().int().min(0).max(60_000).default(5_000),
   // The sagas' hold-expiry sweep: how often, and how many wallets at most per sweep.

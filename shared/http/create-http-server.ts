@@ -21,13 +21,21 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { TrustProxy } from '../config/load-config';
 import type { Logger } from '../telemetry/logger';
 import type { Metrics } from '../telemetry/metrics';
+import { installNoStore, markNoStore } from './no-store';
 import { problem, toProblem } from './problem';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
-export type HttpServerOptions = { logger: Logger; metrics: Metrics; version: string };
+export type HttpServerOptions = {
+  logger: Logger;
+  metrics: Metrics;
+  version: string;
+  /** Which proxies' X-Forwarded-For names the client (request.ip); default none. */
+  trustProxy?: TrustProxy;
+};
 
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -41,6 +49,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     requestIdHeader: 'x-request-id',
+    trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
     // Router-level refusals (an undecodable URL, a path parameter over maxParamLength) would
     // otherwise answer with Fastify's own JSON body, not problem+json.
     frameworkErrors: (error, request, reply) => sendProblem(error, request, reply),
@@ -49,6 +58,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   // (a 400) where API.md promises 415 for any other media type.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
+  installNoStore(app);
   installRequestMetrics(app, options.metrics);
   // Security headers on every answer. The API serves JSON only (and the docs page), so a
   // content security policy would only get in the way of the OpenAPI UI's inline assets.
@@ -64,6 +74,17 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   return app;
+}
+
+/**
+ * TRUST_PROXY as Fastify takes it. A number of hops becomes a function trusting the first
+ * that many hops from the socket: Fastify 5 reads a bare number as "trust nothing".
+ */
+function fastifyTrustProxy(
+  trust: TrustProxy,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust !== 'number') return trust;
+  return (_address: string, hop: number) => hop < trust;
 }
 
 /** Registers a service's routes in their own encapsulated context with the zod compilers. */
@@ -82,12 +103,15 @@ export const withZod = (app: FastifyInstance) => app.withTypeProvider<ZodTypePro
 
 function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const body = toProblem(error, request.url);
-  if (body.status >= 500) request.log.error({ err: error }, 'unhandled error');
+  // An unreachable database is an outage, not a bug: one warning per request, no alarm bell.
+  if (body.code === 'unavailable') request.log.warn({ err: error }, 'dependency unavailable');
+  else if (body.status >= 500) request.log.error({ err: error }, 'unhandled error');
   // API.md: 429 and 503 answers say when to come back (e.g. projection_lagging's hint).
   if ((body.status === 429 || body.status === 503) && !reply.getHeader('retry-after')) {
     const hint = body.retryAfterSeconds;
     void reply.header('retry-after', typeof hint === 'number' ? String(hint) : '1');
   }
+  markNoStore(request.url, reply);
   void reply.status(body.status).type('application/problem+json').send(body);
 }
 

@@ -1,14 +1,20 @@
 // Liveness, readiness and metrics. Ready means: Postgres answers and no migration is pending.
-import type { FastifyInstance } from 'fastify';
+// /metrics asks for `Authorization: Bearer <METRICS_TOKEN>` when one is configured
+// (docs/operations.md); without one it is open and belongs on a private address.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { pendingMigrations } from '../adapters/postgres/migrate';
 import type { Metrics } from '../telemetry/metrics';
 import { problem } from './problem';
 
-export async function healthRoutes(
-  app: FastifyInstance,
-  deps: { pool: Pool; metrics: Metrics },
-): Promise<void> {
+export type HealthRoutesDeps = Readonly<{
+  pool: Pool;
+  metrics: Metrics;
+  config: Readonly<{ METRICS_TOKEN?: string | undefined }>;
+}>;
+
+export async function healthRoutes(app: FastifyInstance, deps: HealthRoutesDeps): Promise<void> {
   app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/health/ready', { schema: { hide: true } }, async (request, reply) => {
     try {
@@ -30,8 +36,31 @@ export async function healthRoutes(
         .send(problem('unavailable', 'database unreachable'));
     }
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  const metricsToken = deps.config.METRICS_TOKEN;
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (metricsToken !== undefined && !hasBearer(request, metricsToken)) {
+      return refuseMetrics(request, reply);
+    }
     const text = await deps.metrics.registry.metrics();
     return reply.type(deps.metrics.registry.contentType).send(text);
   });
+}
+
+/** Compares digests, so neither the token's length nor its bytes show in the timing. */
+function hasBearer(request: FastifyRequest, token: string): boolean {
+  const header = request.headers.authorization ?? '';
+  const presented = /^Bearer (\S+)$/i.exec(header.trim())?.[1] ?? '';
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(presented), digest(token));
+}
+
+function refuseMetrics(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply
+    .status(401)
+    .header('www-authenticate', 'Bearer realm="metrics"')
+    .type('application/problem+json')
+    .send({
+      ...problem('unauthenticated', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>'),
+      instance: request.url,
+    });
 }

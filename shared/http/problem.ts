@@ -2,7 +2,8 @@
 // an unknown error is a 500 whose message is never echoed (it may leak internals).
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERROR_CODES, PROBLEMS_URL, type ErrorCode } from '../errors/codes';
-import { DomainError } from '../errors/domain-error';
+import { DomainError, InfraError } from '../errors/domain-error';
+import { isDependencyUnavailable } from '../errors/unavailable';
 
 export type ProblemDetails = {
   type: string;
@@ -39,6 +40,11 @@ const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
 export function toProblem(error: unknown, instance: string): ProblemDetails {
   if (error instanceof DomainError) {
     return { ...problem(error.code, error.message, error.details), instance };
+  }
+  // Postgres unreachable (wrapped by the event store, or raw from a read), or another
+  // dependency failure worth a retry: 503 with Retry-After, and its message stays in the log.
+  if (error instanceof InfraError || isDependencyUnavailable(error)) {
+    return { ...problem('unavailable', 'a dependency is unavailable; retry later'), instance };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const errors = error.validation.map((issue) => ({

@@ -4,9 +4,15 @@
 // REDIS_URL is set, in-process otherwise).
 //
 // The numbers, and why:
-// - register, login: 20 requests a minute per client IP. Enough for a household or an office
-//   behind one NAT address, far too few to guess passwords or to farm accounts; login also
-//   costs an scrypt hash, so a flood is refused before the body is even parsed.
+// - register: 20 requests a minute per client IP. Enough for a household or an office behind
+//   one NAT address, far too few to farm accounts.
+// - login, per client IP across accounts: 100 attempts a minute (docs/api.md "Login limits"),
+//   refused before the body is even parsed, since each attempt costs an scrypt hash. High
+//   enough that one user's typos never lock out the others behind the same address.
+// - login, per account (the normalised e-mail, whether or not it is registered): 10 failed
+//   attempts in 15 minutes, then every attempt on that account is refused, from any
+//   address, until the window ends (rate-limit-login.ts). Guessing is bounded per account
+//   however many addresses an attacker has; a success does not reset the count.
 // - refresh: 60 a minute per client IP. A refresh token is unguessable, so this only caps
 //   abuse; many app instances behind one address refresh every 15 minutes each.
 // - money routes (transfers, payments, holds, captures, releases, adjustments, top-ups): one
@@ -29,9 +35,16 @@ export const MONEY_WINDOW_MS = 10_000;
 /** Public auth routes by route template, counted per client IP. */
 export const AUTH_POLICIES: ReadonlyMap<string, RateLimitPolicy> = new Map([
   ['/v1/auth/register', { name: 'auth-register', limit: 20, windowMs: MINUTE_MS }],
-  ['/v1/auth/login', { name: 'auth-login', limit: 20, windowMs: MINUTE_MS }],
+  ['/v1/auth/login', { name: 'auth-login', limit: 100, windowMs: MINUTE_MS }],
   ['/v1/auth/refresh', { name: 'auth-refresh', limit: 60, windowMs: MINUTE_MS }],
 ]);
+
+/** Failed logins per account; the attempt after the limit-th failure is refused. */
+export const LOGIN_FAILURE_POLICY: RateLimitPolicy = Object.freeze({
+  name: 'login-failures',
+  limit: 10,
+  windowMs: 15 * MINUTE_MS,
+});
 
 /** Money routes' budget per user, by the plan in the caller's access token. */
 export const MONEY_POLICIES: Readonly<Record<Plan, RateLimitPolicy>> = Object.freeze({

@@ -1,6 +1,7 @@
 // Goal: rate limits as the running system applies them over real HTTP (RATE_LIMITS=on): the
 // 51st transfer a FREE user sends in a 10 s window is refused with 429, Retry-After and the
-// RateLimit headers, and moves no money; the 21st login from one address is refused too.
+// RateLimit headers, and moves no money; the 101st login attempt from one address is refused
+// too (the per-account limit of failed logins is test/e2e/point-5-login-limits.e2e.test.ts).
 // The money case runs twice: on the in-process counters, and on Redis when the run has one
 // (skipped, saying why, otherwise).
 import {
@@ -14,7 +15,7 @@ import {
 } from '../../test/support/api';
 import { startTestApp, type TestApp } from '../../test/support/test-app';
 import { testEnv } from '../testing/test-env';
-import { MONEY_POLICIES } from './rate-limit-policies';
+import { AUTH_POLICIES, MONEY_POLICIES } from './rate-limit-policies';
 
 const LIMITS_ON = { RATE_LIMITS: 'on' };
 const FREE_LIMIT = MONEY_POLICIES.FREE.limit;
@@ -69,20 +70,25 @@ describe('in-process counters', () => {
     expect(metrics.text).toContain('tng_rate_limited_total{route="/v1/transfers"} 1');
   });
 
-  test('the 21st login from one address in a minute gets 429', async () => {
-    const login = () =>
-      call(app, 'POST', '/v1/auth/login', {
-        body: { email: 'nobody@example.com', password: 'not the password' },
-      });
-    // Earlier sign-ups in this file logged in already; count what is left of the 20.
+  test('past 100 login attempts from one address in a minute, any account gets 429', async () => {
+    const perAddress = AUTH_POLICIES.get('/v1/auth/login')!.limit;
+    // Malformed bodies cost no password work; the limit counts them before parsing.
+    const malformed = () =>
+      call(app, 'POST', '/v1/auth/login', { raw: '{not json' });
+    // Earlier sign-ups in this file logged in already; count what is left of the budget.
     const statuses: number[] = [];
-    for (let attempt = 1; attempt <= 21; attempt += 1) statuses.push((await login()).status);
+    for (let attempt = 1; attempt <= perAddress; attempt += 1) {
+      statuses.push((await malformed()).status);
+    }
     const firstRefused = statuses.indexOf(429);
     expect(firstRefused).toBeGreaterThan(0);
-    expect(statuses.slice(0, firstRefused).every((status) => status === 401)).toBe(true);
+    expect(statuses.slice(0, firstRefused).every((status) => status === 400)).toBe(true);
     expect(statuses.slice(firstRefused).every((status) => status === 429)).toBe(true);
-    const refused = await login();
-    expect(refused.headers.get('ratelimit-limit')).toBe('20');
+    const refused = await call(app, 'POST', '/v1/auth/login', {
+      body: { email: 'somebody@example.com', password: 'any password at all' },
+    });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('ratelimit-limit')).toBe(String(perAddress));
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   });
 });

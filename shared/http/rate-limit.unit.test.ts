@@ -11,7 +11,7 @@ import { InfraError } from '../errors/domain-error';
 import type { Cache } from '../ports/cache.port';
 import { createMetrics, type Metrics } from '../telemetry/metrics';
 import { createRateLimitHooks } from './rate-limit';
-import { MONEY_POLICIES } from './rate-limit-policies';
+import { AUTH_POLICIES, MONEY_POLICIES } from './rate-limit-policies';
 import { RateLimiter } from './rate-limiter';
 
 async function appWith(cache: Cache, metrics: Metrics): Promise<FastifyInstance> {
@@ -111,19 +111,24 @@ test('routes that move no money are not limited', async () => {
 
 test('login is limited per client IP before its body is parsed', async () => {
   const app = await appWith(new InProcessCache(), createMetrics());
-  const login = () =>
+  const perAddress = AUTH_POLICIES.get('/v1/auth/login')!.limit;
+  expect(perAddress).toBe(100);
+  const login = (remoteAddress = '192.0.2.1') =>
     app.inject({
       method: 'POST',
       url: '/v1/auth/login',
       headers: { 'content-type': 'application/json' },
       payload: '{not json',
+      remoteAddress,
     });
-  for (let attempt = 1; attempt <= 20; attempt += 1) {
+  for (let attempt = 1; attempt <= perAddress; attempt += 1) {
     expect((await login()).statusCode).toBe(400);
   }
   const refused = await login();
   expect(refused.statusCode).toBe(429);
-  expect(refused.headers['ratelimit-limit']).toBe('20');
+  expect(refused.headers['ratelimit-limit']).toBe(String(perAddress));
+  // Another address has its own budget.
+  expect((await login('192.0.2.2')).statusCode).toBe(400);
   await app.close();
 });
 

@@ -67,13 +67,14 @@ export class RateLimiter {
       );
     } catch (error) {
       if (!(error instanceof InfraError)) throw error;
-      this.noteFailure(error);
+      this.cacheFailed(error);
       return null;
     }
     return decideWindow(policy, counted);
   }
 
-  private noteFailure(error: InfraError): void {
+  /** Logs a failure of the counters' cache (throttled); for callers that read it too. */
+  cacheFailed(error: InfraError): void {
     this.failuresSinceLog += 1;
     const now = this.nowMs();
     if (now - this.lastFailureLogMs < this.failureLogIntervalMs) return;

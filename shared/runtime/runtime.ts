@@ -51,6 +51,9 @@ export async function openRuntime(
   const pool = new Pool({
     connectionString: database.url,
     max: config.DB_POOL_SIZE_MAX,
+    // Without it a request would wait for a connection forever; with it, an exhausted pool or
+    // an unreachable server fails the request (503 unavailable) after this long.
+    connectionTimeoutMillis: config.DB_CONNECT_TIMEOUT_MS,
     types: PG_TYPES,
     application_name: 'tng',
   });

@@ -15,20 +15,22 @@ export type TestApp = Readonly<{
   stop(): Promise<void>;
 }>;
 
-export async function startTestApp(
-  options: {
-    redis?: boolean;
-    env?: Record<string, string>;
-    /** A database to start on instead of a fresh clone; the server migrates it first. */
-    database?: FreshDatabase;
-  } = {},
-): Promise<TestApp> {
+export type TestAppOptions = {
+  redis?: boolean;
+  env?: Record<string, string>;
+  /** A database to start on instead of a fresh clone; the server migrates it first. */
+  database?: FreshDatabase;
+  /** How the app reaches its database (e.g. through a proxy a test can take down). */
+  databaseUrlVia?: (url: string) => string;
+};
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db = options.database ?? (await createFreshDatabase());
   const redisUrl = options.redis ? testEnv.redisUrl() : undefined;
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
-    DATABASE_URL: db.url,
+    DATABASE_URL: options.databaseUrlVia ? options.databaseUrlVia(db.url) : db.url,
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     RATE_LIMITS: 'off',

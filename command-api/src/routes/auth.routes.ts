@@ -15,6 +15,7 @@ import {
 } from '../../../shared/domain/user/user.events';
 import { DomainError } from '../../../shared/errors/domain-error';
 import { principalOf } from '../../../shared/http/principal';
+import type { LoginAttempts } from '../../../shared/http/rate-limit-login';
 import { UniqueClaimTaken } from '../../../shared/ports/event-store.port';
 import type { CommandDeps } from '../command-deps';
 import { runCommand } from '../command-runner';
@@ -28,6 +29,8 @@ export type AuthDeps = CommandDeps &
     refreshTokens: RefreshTokenStore;
     sessions: SessionRevocation;
     accessTokenTtlMs: number;
+    /** Failed logins limited per account; absent when RATE_LIMITS=off. */
+    rateLimits?: Readonly<{ loginAttempts: LoginAttempts }>;
   }>;
 
 // Trimmed before the checks: " a@b.c " is the same address as "a@b.c" (normalizeEmail), so
@@ -50,6 +53,10 @@ const LoginBody = z.strictObject({
 const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(200) });
 const invalidCredentials = () =>
   new DomainError('invalid_credentials', 'e-mail or password is wrong');
+
+/** A login attempt, under the per-account limit of failed logins when limits are on. */
+const limitedPerAccount = <T>(deps: AuthDeps, email: string, login: () => Promise<T>) =>
+  deps.rateLimits ? deps.rateLimits.loginAttempts.attempt(email, login) : login();
 
 export function publicAuthRoutes(deps: AuthDeps): FastifyPluginAsync {
   return async (root) => {
@@ -104,15 +111,19 @@ export function publicAuthRoutes(deps: AuthDeps): FastifyPluginAsync {
       },
     );
 
-    app.post('/v1/auth/login', { schema: { body: LoginBody, tags: ['auth'] } }, async (request) => {
-      const email = normalizeEmail(request.body.email);
+    app.post('/v1/auth/login', { schema: { body: LoginBody, tags: ['auth'] } }, (request) =>
+      limitedPerAccount(deps, request.body.email, () => logIn(request.body)));
+
+    /** One login attempt; `invalid_credentials` is the failure the account limit counts. */
+    async function logIn(body: z.infer<typeof LoginBody>) {
+      const email = normalizeEmail(body.email);
       const userId = await deps.store.findUniqueClaim(EMAIL_CLAIM_SCOPE, email);
       // The hash is in the credentials table, written with the registration's events.
       const storedHash = userId ? await deps.store.findPasswordHash(userId) : null;
-      const matches = await verifyPasswordOrDummy(request.body.password, storedHash);
+      const matches = await verifyPasswordOrDummy(body.password, storedHash);
       if (!matches || !userId) throw invalidCredentials();
       return tokenPair(userId, await deps.refreshTokens.issue(userId));
-    });
+    }
 
     app.post(
       '/v1/auth/refresh',

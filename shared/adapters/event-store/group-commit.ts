@@ -7,7 +7,10 @@
 //   requests are written in the order they arrived;
 // - a batch that fails as a whole (the runner throws: deadlock with another process, a
 //   race the batch could not check, a lost connection, one malformed request) is retried
-//   request by request, so one bad request never fails the others.
+//   request by request, so one bad request never fails the others;
+// - unless the failure is one every request would meet (the database cannot be reached):
+//   then the batch and everything queued behind it fail at once with that error, instead of
+//   each waiting for its own connection attempt (minutes, with a long queue).
 // Nothing here knows about Postgres: the runner does the I/O; nor about metrics: an optional
 // observer is told of each batch and each settled request (wired in shared/runtime).
 import { assert } from '../../errors/assert';
@@ -33,6 +36,8 @@ export type GroupCommitOptions<Request> = Readonly<{
   weigh: (request: Request) => number;
   /** Whether a failure may pass on a retry (a deadlock, a lost race), so is worth one. */
   isRetryable: (error: unknown) => boolean;
+  /** Whether a batch's failure would fail every request now (the store is unreachable). */
+  failsEveryone?: (error: unknown) => boolean;
   /** The error a caller gets when the queue is full. */
   queueFull: () => Error;
   observer?: GroupCommitObserver;
@@ -141,12 +146,20 @@ export class GroupCommit<Request, Result> {
       outcomes = await this.run(batch.map((pending) => pending.request));
     } catch (error) {
       this.options.observer?.batchWritten?.(batch.length, secondsSince(started));
+      if (this.options.failsEveryone?.(error)) {
+        this.failAll([...batch, ...this.queue.splice(0)], error);
+        return;
+      }
       await this.retryAlone(batch, error);
       return;
     }
     this.options.observer?.batchWritten?.(batch.length, secondsSince(started));
     assert(outcomes.length === batch.length, 'one outcome per request of the batch');
     batch.forEach((pending, index) => pending.resolve(outcomes[index]!));
+  }
+
+  private failAll(pending: ReadonlyArray<Pending<Request, Result>>, error: unknown): void {
+    for (const one of pending) one.resolve({ ok: false, error });
   }
 
   // In arrival order and one at a time, so the single-writer invariant holds here too.
@@ -160,8 +173,13 @@ export class GroupCommit<Request, Result> {
       only.resolve({ ok: false, error: batchError });
       return;
     }
-    for (const pending of batch) {
-      pending.resolve(await runAlone(this.run, pending.request, this.options));
+    for (const [index, pending] of batch.entries()) {
+      const settled = await runAlone(this.run, pending.request, this.options);
+      pending.resolve(settled);
+      if (!settled.ok && this.options.failsEveryone?.(settled.error)) {
+        this.failAll([...batch.slice(index + 1), ...this.queue.splice(0)], settled.error);
+        return;
+      }
     }
   }
 }

@@ -124,6 +124,38 @@ describe('GroupCommit', () => {
     expect(writer.batches).toEqual([[7]]);
   });
 
+  test('when the store is unreachable, the batch and the queue behind it fail at once', async () => {
+    const unreachable = new Error('connect ECONNREFUSED');
+    const batches: number[][] = [];
+    const commit = new GroupCommit<Request, string>(async (requests) => {
+      batches.push(requests.map((request) => request.id));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      throw unreachable;
+    }, { ...OPTIONS, failsEveryone: (error) => error === unreachable });
+    const outcomes = await Promise.all(ids(10).map((request) => commit.submit(request)));
+    expect(outcomes).toEqual(ids(10).map(() => ({ ok: false, error: unreachable })));
+    // One attempt for all ten: no request alone, no second batch for the queued six.
+    expect(batches).toEqual([[0, 1, 2, 3]]);
+  });
+
+  test('a store lost while requests are retried alone fails the rest at once', async () => {
+    const writer = new FakeWriter();
+    writer.failuresLeft = 1; // the batch fails with a deadlock, then the store goes away
+    const unreachable = new Error('Connection terminated unexpectedly');
+    const run = async (requests: readonly Request[]) => {
+      const outcomes = await writer.run(requests);
+      if (writer.batches.length >= 3) throw unreachable;
+      return outcomes;
+    };
+    const commit = new GroupCommit(run, {
+      ...OPTIONS, failsEveryone: (error) => error === unreachable,
+    });
+    const outcomes = await Promise.all(ids(4).map((request) => commit.submit(request)));
+    expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, false, false, false]);
+    expect(outcomes[3]).toEqual({ ok: false, error: unreachable });
+    expect(writer.batches).toEqual([[0, 1, 2, 3], [0], [1]]);
+  });
+
   test('a full queue refuses at once instead of growing', async () => {
     const writer = new FakeWriter();
     const commit = new GroupCommit(writer.run, { ...OPTIONS, queueRequestsMax: 2 });

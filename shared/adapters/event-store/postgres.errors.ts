@@ -1,10 +1,13 @@
 // Which Postgres failures mean what. Expected rejections (a stale version, a taken key)
 // never raise: tng_append_batch returns them as outcomes. Failures an append may pass on a
-// retry are named here; transient failures (lost connection, deadlock, server shutting
-// down) become InfraError so callers may retry; anything else is a bug and propagates
-// unchanged.
+// retry are named here; an unreachable database (refused, lost connection, shutting down,
+// no pooled connection within its timeout) becomes DependencyUnavailable (503 over HTTP,
+// shared/errors/unavailable.ts decides which failures those are); other transient failures
+// (deadlock, out of resources) become InfraError so callers may retry; anything else is a
+// bug and propagates unchanged.
 import { DatabaseError } from 'pg';
 import { InfraError } from '../../errors/domain-error';
+import { asDependencyUnavailable, isDependencyUnavailable } from '../../errors/unavailable';
 
 export const UNIQUE_VIOLATION = '23505';
 
@@ -24,19 +27,15 @@ export function isRetryableAppendFailure(error: unknown): boolean {
 }
 
 export function asStoreError(error: unknown): unknown {
+  if (isDependencyUnavailable(error)) return asDependencyUnavailable(error, 'event store');
   if (error instanceof DatabaseError) {
     const transient = TRANSIENT_CLASSES.has(error.code?.slice(0, 2) ?? '');
     return transient ? new InfraError(`event store: ${error.message}`, { cause: error }) : error;
   }
-  // Errors from the driver itself (socket closed, connect timeout) carry no SQLSTATE.
-  if (error instanceof Error && isDriverFailure(error)) {
-    return new InfraError(`event store: ${error.message}`, { cause: error });
+  // Other errors of the socket itself (an errno code such as EPROTO) carry no SQLSTATE.
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+    return new InfraError(`event store: ${String(message)}`, { cause: error });
   }
   return error;
-}
-
-function isDriverFailure(error: Error): boolean {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true; // ECONNREFUSED, ...
-  return /Connection terminated|timeout exceeded when trying to connect/.test(error.message);
 }

@@ -9,6 +9,7 @@
 import { Pool, type ClientConfig, type PoolConfig } from 'pg';
 import { assert } from '../../errors/assert';
 import { InfraError } from '../../errors/domain-error';
+import { isDependencyUnavailable } from '../../errors/unavailable';
 import {
   START_POSITION,
   type AppendRequest, type AppendResult, type EventCodec, type EventStore,
@@ -81,6 +82,7 @@ const APPEND_OPTIONS: GroupCommitOptions<PreparedAppend> = {
   aloneAttemptsMax: APPEND_ALONE_ATTEMPTS_MAX,
   weigh: (prepared) => prepared.eventCount + prepared.sent.length,
   isRetryable: isRetryableAppendFailure,
+  failsEveryone: isDependencyUnavailable,
   queueFull: () => new InfraError('event store: too many appends waiting'),
 };
 
