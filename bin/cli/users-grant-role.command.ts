@@ -11,8 +11,9 @@ import { withCliRuntime } from '../../shared/cli/cli-runtime';
 import { encodeDomainEvent } from '../../shared/domain/event-codec';
 import { userId as toUserId, type UserId } from '../../shared/domain/ids';
 import { grantRole, isRole } from '../../shared/domain/user/user.decider';
-import { normalizeEmail, ROLES, type Role } from '../../shared/domain/user/user.events';
+import { ROLES, type Role } from '../../shared/domain/user/user.events';
 import { userStreamId } from '../../shared/domain/user/user.streams';
+import { EmailSchema } from '../../shared/http/schemas';
 import { VersionConflict, type EventStore } from '../../shared/ports/event-store.port';
 import { loadUser } from './load-user';
 
@@ -22,7 +23,13 @@ export async function usersGrantRole(email: string, role: string): Promise<Comma
   if (!isRole(role)) {
     throw new UsageError(`unknown role "${role}"; valid roles: ${ROLES.join(', ')}`);
   }
-  const normalized = normalizeEmail(email);
+  // The same e-mail schema as register and login, so the CLI finds the user they created.
+  const parsed = EmailSchema.safeParse(email);
+  if (!parsed.success) {
+    const why = parsed.error.issues[0]?.message;
+    throw new UsageError(`${JSON.stringify(email)} is not an e-mail: ${why}`);
+  }
+  const normalized = parsed.data;
   return withCliRuntime(async (runtime) => {
     const owner = await runtime.store.findUniqueClaim(EMAIL_CLAIM_SCOPE, normalized);
     if (owner === null) throw new CheckFailed(`no user is registered with e-mail ${normalized}`);

@@ -33,7 +33,7 @@ export function auditRoutes(deps: { store: EventStore }): FastifyPluginAsync {
       '/v1/audit/streams/:streamId',
       {
         schema: {
-          params: z.strictObject({ streamId: z.string().min(1).max(200) }),
+          params: z.strictObject({ streamId: IdSchema }),
           querystring: PageQuerySchema,
           tags: ['audit'],
           security: [{ bearer: [] }],

@@ -26,6 +26,7 @@ import type { Logger } from '../telemetry/logger';
 import type { Metrics } from '../telemetry/metrics';
 import { installNoStore, markNoStore } from './no-store';
 import { problem, toProblem } from './problem';
+import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -48,7 +49,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    requestIdHeader: 'x-request-id',
+    // A client's X-Request-Id is recorded in every event's metadata and log line: only a
+    // short token is taken, anything else gets an id of our own (docs/api.md).
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
     // Router-level refusals (an undecodable URL, a path parameter over maxParamLength) would
     // otherwise answer with Fastify's own JSON body, not problem+json.
@@ -59,6 +63,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
   installNoStore(app);
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+  });
   installRequestMetrics(app, options.metrics);
   // Security headers on every answer. The API serves JSON only (and the docs page), so a
   // content security policy would only get in the way of the OpenAPI UI's inline assets.
@@ -102,6 +109,8 @@ export async function registerService(
 export const withZod = (app: FastifyInstance) => app.withTypeProvider<ZodTypeProvider>();
 
 function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  // Router refusals never run the onRequest hooks: the id is echoed here too.
+  void reply.header(REQUEST_ID_HEADER, request.id);
   const body = toProblem(error, request.url);
   // An unreachable database is an outage, not a bug: one warning per request, no alarm bell.
   if (body.code === 'unavailable') request.log.warn({ err: error }, 'dependency unavailable');

@@ -62,10 +62,43 @@ export function toProblem(error: unknown, instance: string): ProblemDetails {
     const message = (error as Error).message;
     return { ...problem(FASTIFY_CODES[fastifyCode]!, message), instance };
   }
-  // A JSON body that fails to parse (including __proto__ keys) has statusCode 400.
-  const statusCode = (error as { statusCode?: unknown }).statusCode;
-  if (statusCode === 400) {
-    return { ...problem('invalid_request', (error as Error).message), instance };
-  }
+  const refusal = clientErrorStatus(error);
+  if (refusal !== undefined) return { ...clientProblem(refusal, error), instance };
   return { ...problem('internal_error'), instance };
+}
+
+/** Our code for each client-error status that Fastify or a plugin answers with. */
+const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: 'invalid_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  412: 'precondition_failed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  416: 'range_not_satisfiable',
+  429: 'rate_limited',
+};
+
+/**
+ * The 4xx status of a refusal by Fastify or a plugin (a JSON body that fails to parse,
+ * @fastify/static refusing a path, a precondition or a range under /docs): the client's
+ * mistake keeps its status. Fastify marks its errors with FST_ codes, http-errors (behind
+ * @fastify/static) with `expose`; body parsers set statusCode 400. Anything else, say an
+ * upstream API's 4xx, is our fault: a 500.
+ */
+function clientErrorStatus(error: unknown): number | undefined {
+  const { statusCode, code, expose } = (error ?? {}) as Record<string, unknown>;
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode > 499) return undefined;
+  const fromFramework =
+    (typeof code === 'string' && code.startsWith('FST_')) || expose === true;
+  return fromFramework || statusCode === 400 ? statusCode : undefined;
+}
+
+function clientProblem(status: number, error: unknown): ProblemDetails {
+  const message = error instanceof Error ? error.message : undefined;
+  const code = CODE_BY_STATUS[status];
+  if (code !== undefined) return problem(code, message);
+  // A status without a code of its own (none is known to occur): kept, as a refused request.
+  return { ...problem('invalid_request', message), status };
 }

@@ -8,14 +8,11 @@ import { hashPassword, verifyPasswordOrDummy } from '../../../shared/auth/passwo
 import type { RefreshTokenStore } from '../../../shared/auth/refresh-token.store';
 import type { SessionRevocation } from '../../../shared/auth/session-revocation';
 import type { AccessTokens } from '../../../shared/auth/tokens';
-import {
-  EMAIL_LENGTH_MAX,
-  NAME_LENGTH_MAX,
-  normalizeEmail,
-} from '../../../shared/domain/user/user.events';
+import { normalizeEmail } from '../../../shared/domain/user/user.events';
 import { DomainError } from '../../../shared/errors/domain-error';
 import { principalOf } from '../../../shared/http/principal';
 import type { LoginAttempts } from '../../../shared/http/rate-limit-login';
+import { EmailSchema, NameSchema } from '../../../shared/http/schemas';
 import { UniqueClaimTaken } from '../../../shared/ports/event-store.port';
 import type { CommandDeps } from '../command-deps';
 import { runCommand } from '../command-runner';
@@ -33,21 +30,13 @@ export type AuthDeps = CommandDeps &
     rateLimits?: Readonly<{ loginAttempts: LoginAttempts }>;
   }>;
 
-// Trimmed before the checks: " a@b.c " is the same address as "a@b.c" (normalizeEmail), so
-// it must meet email_taken, not a 400 for its spaces.
-const EmailSchema = z
-  .string()
-  .trim()
-  .min(3)
-  .max(EMAIL_LENGTH_MAX)
-  .regex(/^[^\s@]+@[^\s@]+$/, 'an e-mail');
 const RegisterBody = z.strictObject({
   email: EmailSchema,
   password: z.string().min(12).max(128),
-  name: z.string().min(1).max(NAME_LENGTH_MAX),
+  name: NameSchema,
 });
 const LoginBody = z.strictObject({
-  email: z.string().max(EMAIL_LENGTH_MAX),
+  email: EmailSchema,
   password: z.string().max(128),
 });
 const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(200) });

@@ -12,6 +12,7 @@ import {
   IdSchema,
   NoteSchema,
   ReasonSchema,
+  ReferenceSchema,
   WalletIdParams,
 } from '../../../shared/http/schemas';
 import type { CommandDeps } from '../command-deps';
@@ -40,7 +41,7 @@ const PaymentBody = z.strictObject({
   merchantId: IdSchema,
   amount: AmountSchema,
   currency: CurrencySchema,
-  reference: z.string().min(1).max(200),
+  reference: ReferenceSchema,
 });
 const HoldBody = z.strictObject({
   amount: AmountSchema,
