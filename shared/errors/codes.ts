@@ -17,11 +17,13 @@ export const ERROR_CODES = {
   version_conflict: { status: 409, title: 'Concurrent modification; retry' },
   idempotency_key_in_progress: { status: 409, title: 'A request with this key is in progress' },
   email_taken: { status: 409, title: 'E-mail already registered' },
-  // 412, 413, 415, 416
+  // 408, 412, 413, 415, 416, 431
+  request_timeout: { status: 408, title: 'Request not received in time' },
   precondition_failed: { status: 412, title: 'Precondition failed' },
   payload_too_large: { status: 413, title: 'Request body too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   range_not_satisfiable: { status: 416, title: 'Range not satisfiable' },
+  headers_too_large: { status: 431, title: 'Request headers too large' },
   // 422 business rejections
   insufficient_funds: { status: 422, title: 'Insufficient funds' },
   wallet_frozen: { status: 422, title: 'Wallet is frozen' },

@@ -24,6 +24,7 @@ import {
 import type { TrustProxy } from '../config/load-config';
 import type { Logger } from '../telemetry/logger';
 import type { Metrics } from '../telemetry/metrics';
+import { answerClientError } from './client-error';
 import { installNoStore, markNoStore } from './no-store';
 import { problem, toProblem } from './problem';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
@@ -57,6 +58,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     // Router-level refusals (an undecodable URL, a path parameter over maxParamLength) would
     // otherwise answer with Fastify's own JSON body, not problem+json.
     frameworkErrors: (error, request, reply) => sendProblem(error, request, reply),
+    clientErrorHandler: answerClientError,
   });
   // JSON only: Fastify's default text/plain parser would let a text body reach the schema
   // (a 400) where API.md promises 415 for any other media type.
