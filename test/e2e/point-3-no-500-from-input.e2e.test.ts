@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import {
-  call, fund, openWallet, PASSWORD, signUp, transfer, withRole, type User,
+  call, fund, openWallet, PASSWORD, signUp, transfer, withRole, type Reply, type User,
 } from '../support/api';
 import { startTestApp, type TestApp } from '../support/test-app';
 import {
@@ -67,7 +67,10 @@ type Mutation = {
 };
 
 const maybe = <T>(arbitrary: fc.Arbitrary<T>, percent: number) =>
-  fc.oneof({ weight: percent, arbitrary }, { weight: 100 - percent, arbitrary: fc.constant(undefined) });
+  fc.oneof(
+    { weight: percent, arbitrary },
+    { weight: 100 - percent, arbitrary: fc.constant(undefined) },
+  );
 
 function mutations(route: RouteCase): fc.Arbitrary<Mutation> {
   const keys = Object.keys(route.bodyFields);
@@ -186,6 +189,17 @@ async function fuzz(route: RouteCase): Promise<string | undefined> {
   return `${route.method} ${route.url}: ${String(details.errorInstance).slice(0, 600)}`;
 }
 
+/** The same address in fullwidth forms, which NFKC folds back to ASCII. */
+const fullwidth = (text: string) =>
+  text.replace(/[!-~]/g, (char) => String.fromCharCode(char.charCodeAt(0) + 0xfee0));
+
+const register = (email: string, name = 'Alice') =>
+  call(app, 'POST', '/v1/auth/register', { body: { email, password: PASSWORD, name } });
+const login = (email: string) =>
+  call(app, 'POST', '/v1/auth/login', { body: { email, password: PASSWORD } });
+const codeOf = (reply: { status: number; body: { code?: unknown } | null }) =>
+  [reply.status, reply.body?.code];
+
 describe('issue 8, point 3: user input never causes a 500', () => {
   test('every route of the route table can be fuzzed, and none answers 5xx or stores a '
     + 'refused request', async () => {
@@ -201,4 +215,168 @@ describe('issue 8, point 3: user input never causes a 500', () => {
     }
     expect(faults).toEqual([]);
   }, 120_000);
+
+  test('an e-mail is one account however it is cased or spelt in NFKC-equivalent forms',
+    async () => {
+      const tag = randomUUID().slice(0, 8);
+      const email = `alice.${tag}@example.com`;
+      const registered = await register(`  Alice.${tag}@Example.COM `);
+      expect(registered.status).toBe(201);
+      const spellings = [email, email.toUpperCase(), `\t${email} `, fullwidth(email)];
+      const users: string[] = [];
+      for (const spelling of spellings) {
+        const session = await login(spelling);
+        expect([spelling, session.status]).toEqual([spelling, 200]);
+        const me = await call(app, 'GET', '/v1/me', { token: session.body.accessToken });
+        users.push(`${me.body.userId} ${me.body.email}`);
+      }
+      expect(users).toEqual(spellings.map(() => `${registered.body.userId} ${email}`));
+      const duplicates = await Promise.all(
+        [email.toUpperCase(), fullwidth(email), ` ${email}`].map((twin) => register(twin)));
+      expect(duplicates.map(codeOf)).toEqual(duplicates.map(() => [409, 'email_taken']));
+    });
+
+  test('look-alike, invisible, dotted and control-laden e-mails are refused with 400',
+    async () => {
+      const tag = randomUUID().slice(0, 8);
+      const refused = [
+        `\u0430lice.${tag}@example.com`, // Cyrillic "а" among Latin letters
+        `alice.${tag}@ex\u0430mple.com`,
+        `alice.${tag}@\u0435xample.com`,
+        `ali\u200bce.${tag}@example.com`, // zero-width space
+        `alice\u200d.${tag}@example.com`, // zero-width joiner
+        `alice.${tag}@example.com\u202e`, // right-to-left override
+        `ali\u00adce.${tag}@example.com`, // soft hyphen
+        `alice.${tag}@example.com.`, // trailing dot
+        `alice.${tag}@example..com`,
+        `alice\u0000.${tag}@example.com`,
+        `alice\ud800.${tag}@example.com`,
+        `ali ce.${tag}@example.com`,
+      ];
+      const before = await ledgerHead();
+      const registrations = await Promise.all(refused.map((email) => register(email)));
+      const logins = await Promise.all(refused.map((email) => login(email)));
+      expect([...registrations, ...logins].map(codeOf))
+        .toEqual([...refused, ...refused].map(() => [400, 'invalid_request']));
+      expect(await ledgerHead()).toBe(before);
+    });
+
+  test('text fields are stored in NFC, up to 200 characters', async () => {
+    const requestId = `nfc-${randomUUID()}`;
+    const decomposed = 'e\u0301'.repeat(200); // 400 code units, 200 characters once composed
+    const sent = await call(app, 'POST', '/v1/transfers', {
+      token: actors.owner.token,
+      headers: { 'idempotency-key': randomUUID(), 'x-request-id': requestId },
+      body: { sourceWalletId: actors.source, targetWalletId: actors.target, amount: '1',
+        currency: 'MYR', note: decomposed },
+    });
+    expect(sent.status).toBe(201);
+    const notes = await app.server.runtime.pool.query<{ note: string }>(
+      `select data->>'note' as note from events
+        where metadata->>'requestId' = $1 and data ? 'note'`, [requestId]);
+    expect(notes.rows.length).toBeGreaterThan(0);
+    expect(new Set(notes.rows.map((row) => row.note))).toEqual(new Set(['\u00e9'.repeat(200)]));
+    const email = `zoe-${randomUUID().slice(0, 8)}@example.com`;
+    expect((await register(email, 'Zoe\u0301')).status).toBe(201);
+    const me = await call(app, 'GET', '/v1/me', { token: (await login(email)).body.accessToken });
+    expect(me.body.name).toBe('Zo\u00e9');
+  });
+
+  test('names, notes, reasons and references with controls, lone surrogates or over 200 '
+    + 'characters are refused with 400 and store nothing', async () => {
+    const { owner, admin, merchant, source, target, spareWallet } = actors;
+    const post = (user: User, path: string, body: object) => call(app, 'POST', path, {
+      token: user.token, headers: { 'idempotency-key': randomUUID() }, body,
+    });
+    const fields: Array<[string, (text: string) => Promise<Reply>]> = [
+      ['name', (text) => register(`n-${randomUUID()}@example.com`, text)],
+      ['note', (text) => post(owner, '/v1/transfers', {
+        sourceWalletId: source, targetWalletId: target, amount: '1', currency: 'MYR', note: text,
+      })],
+      ['reference', (text) => post(owner, '/v1/payments', {
+        sourceWalletId: source, merchantId: merchant.userId, amount: '1', currency: 'MYR',
+        reference: text,
+      })],
+      ['hold reason', (text) => post(owner, `/v1/wallets/${source}/holds`, {
+        amount: '1', currency: 'MYR', reason: text,
+      })],
+      ['freeze reason', (text) => post(admin, `/v1/admin/wallets/${spareWallet}/freeze`, {
+        reason: text,
+      })],
+      ['adjustment reason', (text) => post(admin, `/v1/admin/wallets/${spareWallet}/adjustments`,
+        { amount: '1', currency: 'MYR', direction: 'credit', reason: text })],
+    ];
+    const texts = ['\u0000', 'a\u0000b', '\ud800', 'b\udc00', '\u0085', '\u001b[2J', '\u007f',
+      'x'.repeat(201), 'e\u0301'.repeat(201)];
+    const before = await ledgerHead();
+    const seen: Array<[string, string, unknown]> = [];
+    for (const [field, send] of fields) {
+      for (const text of texts) {
+        const reply = await send(text);
+        seen.push([field, JSON.stringify(text).slice(0, 20), codeOf(reply)]);
+      }
+    }
+    expect(seen).toEqual(seen.map(([field, text]) => [field, text, [400, 'invalid_request']]));
+    expect(await ledgerHead()).toBe(before);
+  });
+
+  test('X-Request-Id: a short token is echoed and recorded; anything else is replaced',
+    async () => {
+      const token = `trace-${randomUUID()}:1.2`;
+      const refused = ['r'.repeat(12_000), 'r'.repeat(129), 'bad id', 'caf\u00e9', 'a/b', ''];
+      const ids: string[] = [];
+      for (const sent of [token, ...refused]) {
+        const reply = await call(app, 'POST', '/v1/transfers', {
+          token: actors.owner.token,
+          headers: { 'idempotency-key': randomUUID(), 'x-request-id': sent },
+          body: { sourceWalletId: actors.source, targetWalletId: actors.target, amount: '1',
+            currency: 'MYR' },
+        });
+        expect(reply.status).toBe(201);
+        ids.push(reply.headers.get('x-request-id') ?? '');
+      }
+      expect(ids[0]).toBe(token);
+      for (const [index, id] of ids.slice(1).entries()) {
+        expect([id === refused[index], /^[A-Za-z0-9._:-]{1,128}$/.test(id)]).toEqual([false, true]);
+      }
+      const recorded = await app.server.runtime.pool.query<{ id: string; events: string }>(
+        `select metadata->>'requestId' as id, count(*)::text as events from events
+          where metadata->>'requestId' = any($1) group by 1`, [ids]);
+      expect(new Set(recorded.rows.map((row) => row.id))).toEqual(new Set(ids));
+      const long = await app.server.runtime.pool.query<{ events: string }>(
+        `select count(*)::text as events from events
+          where length(metadata->>'requestId') > 128
+             or metadata->>'requestId' !~ '^[A-Za-z0-9._:-]+$'`);
+      expect(long.rows[0]!.events).toBe('0');
+    });
+
+  test('refusals by Fastify and its plugins keep their status as problems', async () => {
+    const { url } = app;
+    const css = '/docs/static/swagger-ui.css';
+    const cases: Array<[RawRequest, number, string]> = [
+      [{ method: 'GET', path: '/docs/static/../../etc/passwd', headers: {} }, 403, 'forbidden'],
+      [{ method: 'GET', path: '/docs/static/%00', headers: {} }, 403, 'forbidden'],
+      [{ method: 'GET', path: '/docs/static/%2e%2e/%2e%2e/package.json', headers: {} }, 403,
+        'forbidden'],
+      [{ method: 'GET', path: css, headers: { range: 'bytes=999999999-' } }, 416,
+        'range_not_satisfiable'],
+      [{ method: 'GET', path: css, headers: { 'if-match': '"nope"' } }, 412,
+        'precondition_failed'],
+      [{ method: 'POST', path: '/v1/auth/login', headers: { 'content-type': 'text/plain' },
+        body: 'x' }, 415, 'unsupported_media_type'],
+      [{ method: 'POST', path: '/v1/auth/login', headers: { 'content-type': 'application/json' },
+        body: `"${'x'.repeat(1_100_000)}"` }, 413, 'payload_too_large'],
+      [{ method: 'GET', path: '/v1/wallets/%E0%A4%A', headers: {} }, 400, 'invalid_request'],
+      [{ method: 'GET', path: '/nowhere', headers: {} }, 404, 'not_found'],
+    ];
+    const seen = [];
+    for (const [request] of cases) {
+      const reply = await sendRaw(url, request);
+      const type = String(reply.headers['content-type']).split(';')[0];
+      const { code } = JSON.parse(reply.text) as { code?: string };
+      seen.push([request.path, reply.status, type, code]);
+    }
+    expect(seen).toEqual(cases.map(([request, status, code]) =>
+      [request.path, status, 'application/problem+json', code]));
+  });
 });
