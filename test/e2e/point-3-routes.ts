@@ -124,7 +124,7 @@ function tokenFor(app: TestApp, actors: Actors, url: string) {
 
 function operationOf(doc: { paths: Record<string, Record<string, Operation>> }, method: string,
   url: string): Operation | undefined {
-  const openApiPath = url.replace(/:([A-Za-z0-9_-]+)/g, '{$1}');
+  const openApiPath = url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
   return doc.paths[openApiPath]?.[method.toLowerCase()];
 }
 
@@ -140,7 +140,7 @@ export async function routeCases(app: TestApp, actors: Actors) {
       unfuzzable.push(`${method} ${url}: not in /docs/json`);
       continue;
     }
-    const pathParams = [...url.matchAll(/:([A-Za-z0-9_-]+)|\*/g)].map((m) => m[1] ?? '*');
+    const pathParams = [...url.matchAll(/:([A-Za-z0-9_]+)|\*/g)].map((m) => m[1] ?? '*');
     const parameters = operation?.parameters ?? [];
     const queryParams = parameters.filter((p) => p.in === 'query').map((p) => p.name);
     const requiredQuery = parameters.filter((p) => p.in === 'query' && p.required);
