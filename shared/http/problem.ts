@@ -98,9 +98,10 @@ function clientErrorStatus(error: unknown): number | undefined {
 }
 
 function clientProblem(status: number, error: unknown): ProblemDetails {
-  const message = error instanceof Error ? error.message : undefined;
+  // Refusals' messages are written for clients ("Range Not Satisfiable"), safe to echo.
+  const detail = error instanceof Error && error.message ? error.message : `refused (${status})`;
   const code = CODE_BY_STATUS[status];
-  if (code !== undefined) return problem(code, message);
+  if (code !== undefined) return problem(code, detail);
   // A status without a code of its own (none is known to occur): kept, as a refused request.
-  return { ...problem('invalid_request', message), status };
+  return { ...problem('invalid_request', detail), status };
 }
