@@ -25,6 +25,7 @@ const FUZZED_HEADERS = [
   'x-request-id', 'idempotency-key', 'x-min-position', 'authorization', 'accept',
   'last-event-id', 'origin', 'cookie', 'stripe-signature', 'x-forwarded-for', 'range',
 ] as const;
+const SEGMENTS = ['%00', 'a%00b', '%ED%A0%80', '%C0%80', 'x'.repeat(5_000)];
 const TRAVERSALS = [
   'static/../../etc/passwd', '../../../../etc/passwd', 'static/%00', 'static/%2e%2e/%2e%2e/x',
   'static/..%2f..%2fpackage.json', '%c0%ae%c0%ae/x',
@@ -111,8 +112,9 @@ function namedCases(route: RouteCase): Mutation[] {
     ...Object.keys(route.bodyFields).flatMap((key) =>
       texts.map((value): Mutation => ({ body: { fields: [[key, value]] } }))),
     ...route.pathParams.flatMap((name) =>
-      (name === '*' ? TRAVERSALS : ['%00', '%ED%A0%80', 'x'.repeat(5_000)])
-        .map((value): Mutation => ({ param: { name, value } }))),
+      (name === '*' ? TRAVERSALS : SEGMENTS).map((value): Mutation => ({ param: { name, value } }))),
+    ...route.queryParams.flatMap((name) =>
+      SEGMENTS.map((value): Mutation => ({ query: { name, value } }))),
     { header: { name: 'x-request-id', value: 'r'.repeat(12_000) } },
     { header: { name: 'x-request-id', value: 'bad id é' } },
     { header: { name: 'idempotency-key', value: 'é'.repeat(300) } },
