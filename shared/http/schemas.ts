@@ -52,9 +52,9 @@ function emailProblem(email: string): string | undefined {
 }
 
 /**
- * The one e-mail schema (register, login, audit look-ups, the CLI): trimmed, NFKC and
- * lower-cased, so look-alike spellings of one address compare equal, then refused if it
- * hides invisible characters, ends its domain with a dot or mixes scripts.
+ * The one e-mail schema (register, login, the CLI, any route taking an e-mail): trimmed,
+ * NFKC and lower-cased, so look-alike spellings of one address compare equal, then refused
+ * if it hides invisible characters, ends its domain with a dot or mixes scripts.
  */
 export const EmailSchema = z
   .string()

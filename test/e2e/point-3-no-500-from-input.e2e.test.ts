@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import {
   call, fund, openWallet, PASSWORD, signUp, transfer, withRole, type Reply, type User,
 } from '../support/api';
+import { CLI_TIMEOUT_MS, runTng } from '../support/ledger-checks';
 import { startTestApp, type TestApp } from '../support/test-app';
 import {
   anyHeaderValue, anySegment, anyText, anyValue, percentEncode, sendRaw, type RawReply,
@@ -253,6 +254,19 @@ describe('issue 8, point 3: user input never causes a 500', () => {
         [email.toUpperCase(), fullwidth(email), ` ${email}`].map((twin) => register(twin)));
       expect(duplicates.map(codeOf)).toEqual(duplicates.map(() => [409, 'email_taken']));
     }, NAMED_CASE_TIMEOUT_MS);
+
+  test('tng users grant-role finds a user by any spelling of the e-mail and refuses '
+    + 'look-alikes', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const registered = await register(`bob.${tag}@example.com`);
+    expect(registered.status).toBe(201);
+    const granted = await runTng(app.db.url, 'users', 'grant-role', '--json',
+      ` BOB.${tag}@Example.COM`, 'auditor');
+    expect([granted.code, JSON.parse(granted.stdout).userId]).toEqual([0, registered.body.userId]);
+    const lookAlike = await runTng(app.db.url, 'users', 'grant-role',
+      `b\u043eb.${tag}@example.com`, 'auditor'); // Cyrillic "о"
+    expect([lookAlike.code, lookAlike.stderr]).toEqual([2, expect.stringContaining('one script')]);
+  }, 2 * CLI_TIMEOUT_MS);
 
   test('look-alike, invisible, dotted and control-laden e-mails are refused with 400',
     async () => {
