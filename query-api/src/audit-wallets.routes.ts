@@ -9,11 +9,11 @@ import { normalizeEmail } from '../../shared/domain/user/user.events';
 import { DomainError } from '../../shared/errors/domain-error';
 import { decodeCursor, page, pageLimit, PageQuerySchema } from '../../shared/http/pagination';
 import { principalOf, requireRole } from '../../shared/http/principal';
-import { IdSchema } from '../../shared/http/schemas';
+import { EmailSchema, IdSchema } from '../../shared/http/schemas';
 import { listWallets } from './wallet-queries';
 
 const AuditWalletsQuery = PageQuerySchema.extend({
-  ownerEmail: z.string().min(1).max(320).optional(),
+  ownerEmail: EmailSchema.optional(),
   ownerId: IdSchema.optional(),
 });
 
