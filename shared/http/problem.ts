@@ -23,6 +23,11 @@ export function problem(
   detail: string,
   extra?: Record<string, unknown>,
 ): ProblemDetails & { detail: string };
+export function problem(
+  code: ErrorCode,
+  detail?: string,
+  extra?: Record<string, unknown>,
+): ProblemDetails;
 export function problem(code: ErrorCode, detail?: string, extra: Record<string, unknown> = {}) {
   const { status, title } = ERROR_CODES[code];
   const body: ProblemDetails = { type: `${PROBLEMS_URL}/${code}`, title, status, code, ...extra };

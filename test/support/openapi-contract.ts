@@ -16,6 +16,7 @@ export type Contract = Readonly<{
 
 export type SeenReply = Readonly<{ status: number; headers: Headers; body: unknown; text: string }>;
 
+const TRANSPORT_REFUSALS = new Set([408, 414, 431]);
 const contracts = new Map<string, Promise<Contract>>();
 const validators = new WeakMap<object, ValidateFunction>();
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
@@ -70,6 +71,11 @@ export function contractViolations(
   if (path === '/docs' || path.startsWith('/docs/')) return [];
   const found = operationFor(contract, method, path);
   const where = `${method} ${found?.template ?? path} -> ${reply.status}`;
+  // Refused by the HTTP parser before any route is chosen (headers too large, a request too
+  // slow or its URI too long): no operation can declare these, but they are problems too.
+  if (TRANSPORT_REFUSALS.has(reply.status)) {
+    return reply.text === '' ? [] : bodyViolations(where, problemSchema(contract), reply);
+  }
   if (!found) {
     // No route: the not-found handler (404) or a refused URL (400), both problems.
     if (reply.status !== 404 && reply.status !== 400) return [`${where}: no such route`];
