@@ -26,7 +26,7 @@ import { runCommand } from '../command-runner';
 import { decideRegister, EMAIL_CLAIM_SCOPE } from '../handlers/user.handlers';
 import { metadataFor } from '../new-events';
 import { sendCommandReply } from './reply';
-import { MeSchema, RegisteredSchema, TokenPairSchema } from './command-responses';
+import { MeSchema, RegisteredSchema, TokenPairSchema } from '../command-responses';
 
 export type AuthDeps = CommandDeps &
   Readonly<{

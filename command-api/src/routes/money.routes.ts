@@ -41,7 +41,7 @@ import {
   HoldReleasedSchema,
   PaymentAcceptedSchema,
   TransferAcceptedSchema,
-} from './command-responses';
+} from '../command-responses';
 
 const TransferBody = z.strictObject({
   sourceWalletId: IdSchema,

@@ -24,7 +24,7 @@ import { runCommand } from '../command-runner';
 import { decideAdjustment, decideFreeze, decideOpenWallet } from '../handlers/wallet.handlers';
 import { commandContext } from './money.routes';
 import { sendCommandReply } from './reply';
-import { AdjustedSchema, OpenedWalletSchema, WalletStatusSchema } from './command-responses';
+import { AdjustedSchema, OpenedWalletSchema, WalletStatusSchema } from '../command-responses';
 
 const OpenWalletBody = z.strictObject({ currency: CurrencySchema.optional() });
 const FreezeBody = z.strictObject({ reason: ReasonSchema });

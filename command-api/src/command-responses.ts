@@ -1,7 +1,7 @@
 // The success bodies of the command API, one schema per answer. Routes declare them as their
 // response schemas (checked on every reply, published at /docs/json); handlers build them.
 import { z } from 'zod/v4';
-import { MinorUnitsSchema } from '../../../shared/http/responses';
+import { MinorUnitsSchema } from '../../shared/http/responses';
 
 export const RegisteredSchema = z.object({ userId: z.string() });
 
