@@ -48,8 +48,12 @@ export const HoldPlacedSchema = z.object({
   expiresAt: z.string().describe('RFC 3339 instant'),
 });
 
+/** A movement's id: the one history and GET /v1/transactions/:transactionId know it by. */
+const TransactionId = z.string().describe('the movement, as GET /v1/transactions/{id} shows it');
+
 export const HoldCapturedSchema = z.object({
   holdId: z.string(),
+  transactionId: TransactionId,
   status: z.literal('captured'),
   targetWalletId: z.string().optional(),
   capturedAmount: MinorUnitsSchema.optional(),
@@ -64,6 +68,7 @@ export const WalletStatusSchema = z.object({
 });
 
 export const AdjustedSchema = z.object({
+  transactionId: TransactionId,
   adjustmentId: z.string(),
   walletId: z.string(),
   direction: z.enum(['credit', 'debit']),
