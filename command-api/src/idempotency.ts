@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { canonicalJson } from '../../shared/adapters/event-store/event-hash';
 import { DomainError } from '../../shared/errors/domain-error';
-import { IDEMPOTENCY_KEY_PATTERN } from '../../shared/http/schemas';
+import { IDEMPOTENCY_KEY_PATTERN } from '../../shared/http/idempotency-key';
 import type { EventStore, IdempotencyRecord } from '../../shared/ports/event-store.port';
 
 export type IdempotencyContext = Readonly<{ scope: string; key: string; requestHash: string }>;

@@ -6,7 +6,7 @@
 import type { SwaggerTransform, SwaggerTransformObject } from '@fastify/swagger';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { ERROR_STATUS_MEANING, type ErrorStatus } from './responses';
-import { IDEMPOTENCY_KEY_PATTERN } from './schemas';
+import { IDEMPOTENCY_KEY_PATTERN } from './idempotency-key';
 
 export type RouteContract = Readonly<{
   /** Idempotency-Key: `required` (400 idempotency_key_required without it) or accepted. */

@@ -68,7 +68,5 @@ export const EmailSchema = z
     if (message !== undefined) context.addIssue({ code: 'custom', message, input: email });
   });
 
-/** Idempotency-Key header values: 1-255 printable ASCII characters (docs/api.md). */
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 export const WalletIdParams = z.strictObject({ walletId: IdSchema });
 export const HoldIdParams = z.strictObject({ holdId: IdSchema });
