@@ -40,9 +40,6 @@ const SESSION_ROUTES = new Set([
 const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
 const toTemplate = (route: string) => route.replace(/:(\w+)/g, '{$1}');
 
-// Sign-ups hash passwords: on a loaded machine the default 5 s is too short.
-jest.setTimeout(60_000);
-
 let app: TestApp;
 let document: Json;
 
