@@ -6,9 +6,8 @@ import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { canonicalJson } from '../../shared/adapters/event-store/event-hash';
 import { DomainError } from '../../shared/errors/domain-error';
+import { IDEMPOTENCY_KEY_PATTERN } from '../../shared/http/idempotency-key';
 import type { EventStore, IdempotencyRecord } from '../../shared/ports/event-store.port';
-
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 export type IdempotencyContext = Readonly<{ scope: string; key: string; requestHash: string }>;
 

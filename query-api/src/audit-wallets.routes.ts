@@ -10,6 +10,8 @@ import { DomainError } from '../../shared/errors/domain-error';
 import { decodeCursor, page, pageLimit, PageQuerySchema } from '../../shared/http/pagination';
 import { principalOf, requireRole } from '../../shared/http/principal';
 import { EmailSchema, IdSchema } from '../../shared/http/schemas';
+import { ALWAYS, AUTHENTICATED, responses } from '../../shared/http/responses';
+import { WalletViewSchema } from './query-responses';
 import { listWallets } from './wallet-queries';
 
 const AuditWalletsQuery = PageQuerySchema.extend({
@@ -17,20 +19,9 @@ const AuditWalletsQuery = PageQuerySchema.extend({
   ownerId: IdSchema.optional(),
 });
 
-const Digits = z.string().regex(/^-?[0-9]+$/);
-const WalletSchema = z.object({
-  walletId: z.string(),
-  ownerId: z.string().nullable(),
-  currency: z.string(),
-  balance: Digits,
-  available: Digits,
-  held: Digits,
-  status: z.string(),
-  version: Digits,
-});
 const AuditWalletsSchema = z.object({
   owner: z.object({ userId: z.string(), email: z.string(), name: z.string() }),
-  items: z.array(WalletSchema),
+  items: z.array(WalletViewSchema),
   nextCursor: z.string().nullable(),
 });
 
@@ -44,9 +35,15 @@ export function auditWalletsRoutes(deps: { pool: Pool }): FastifyPluginAsync {
       {
         schema: {
           querystring: AuditWalletsQuery,
-          response: { 200: AuditWalletsSchema },
+          response: responses(
+            { 200: AuditWalletsSchema },
+            ALWAYS,
+            AUTHENTICATED,
+            [403, 404],
+          ),
           tags: ['audit'],
           security: [{ bearer: [] }],
+          contract: { minPosition: true },
           description: 'The wallets of one user (give exactly one of ownerEmail and ownerId).',
         },
       },

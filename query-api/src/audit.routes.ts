@@ -17,10 +17,16 @@ import {
   pageLimit,
   PageQuerySchema,
 } from '../../shared/http/pagination';
+import { ALWAYS, AUTHENTICATED, responses } from '../../shared/http/responses';
 import { IdSchema } from '../../shared/http/schemas';
 import { encodePosition, type EventStore } from '../../shared/ports/event-store.port';
 import { parseInstant } from '../../shared/time/instant';
 import { InstantQuerySchema } from './instant-query';
+import { AuditEventPageSchema, BalanceAtSchema } from './query-responses';
+
+/** Auditor routes: the bearer token and a role (403), X-Min-Position like every query. */
+const audit = { tags: ['audit'], security: [{ bearer: [] }], contract: { minPosition: true } };
+const AUDIT_ERRORS = [...ALWAYS, ...AUTHENTICATED, 403, 404] as const;
 
 export function auditRoutes(deps: { store: EventStore }): FastifyPluginAsync {
   return async (root) => {
@@ -35,8 +41,8 @@ export function auditRoutes(deps: { store: EventStore }): FastifyPluginAsync {
         schema: {
           params: z.strictObject({ streamId: IdSchema }),
           querystring: PageQuerySchema,
-          tags: ['audit'],
-          security: [{ bearer: [] }],
+          ...audit,
+          response: responses({ 200: AuditEventPageSchema }, AUDIT_ERRORS),
         },
       },
       async (request) => {
@@ -71,8 +77,8 @@ export function auditRoutes(deps: { store: EventStore }): FastifyPluginAsync {
         schema: {
           params: z.strictObject({ walletId: IdSchema }),
           querystring: z.strictObject({ at: InstantQuerySchema }),
-          tags: ['audit'],
-          security: [{ bearer: [] }],
+          ...audit,
+          response: responses({ 200: BalanceAtSchema }, AUDIT_ERRORS),
         },
       },
       async (request) => {

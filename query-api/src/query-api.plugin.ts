@@ -10,6 +10,7 @@ import type { EventStore } from '../../shared/ports/event-store.port';
 import { DomainError } from '../../shared/errors/domain-error';
 import { canReadAnything, principalOf } from '../../shared/http/principal';
 import { decodeCursor, page, pageLimit, PageQuerySchema } from '../../shared/http/pagination';
+import { ALWAYS, AUTHENTICATED, responses } from '../../shared/http/responses';
 import { IdSchema } from '../../shared/http/schemas';
 import { walletCacheKey } from '../../shared/read-models/read-model-names';
 import { waitForPosition } from './position-waiter';
@@ -20,6 +21,7 @@ import {
   historyCsv, historyPage, HistoryQuerySchema, movementById, wantsCsv,
 } from './history.handlers';
 import { MovementSchema, TransactionPageSchema } from './movement.schemas';
+import { TransferViewSchema, WalletPageSchema, WalletViewSchema } from './query-responses';
 
 export type QueryApiDeps = {
   pool: Pool;
@@ -31,6 +33,9 @@ export type QueryApiDeps = {
 
 const WalletParams = z.strictObject({ walletId: IdSchema });
 const notFound = () => new DomainError('not_found', 'no such resource');
+/** What every query route shares: the bearer token, and X-Min-Position (503 when lagging). */
+const query = { security: [{ bearer: [] }], contract: { minPosition: true } } as const;
+const QUERY_ERRORS = [...ALWAYS, ...AUTHENTICATED] as const;
 
 export function queryApi(deps: QueryApiDeps): FastifyPluginAsync {
   return async (root) => {
@@ -63,7 +68,12 @@ function getWalletsRoute(app: ZodApp, deps: QueryApiDeps): void {
   app.get(
     '/v1/wallets',
     {
-      schema: { querystring: PageQuerySchema, tags: ['wallets'], security: [{ bearer: [] }] },
+      schema: {
+        querystring: PageQuerySchema,
+        tags: ['wallets'],
+        ...query,
+        response: responses({ 200: WalletPageSchema }, QUERY_ERRORS),
+      },
     },
     async (request) => {
       const limit = pageLimit(request.query.limit);
@@ -78,7 +88,12 @@ function getWalletsWalletIdRoute(app: ZodApp, deps: QueryApiDeps): void {
   app.get(
     '/v1/wallets/:walletId',
     {
-      schema: { params: WalletParams, tags: ['wallets'], security: [{ bearer: [] }] },
+      schema: {
+        params: WalletParams,
+        tags: ['wallets'],
+        ...query,
+        response: responses({ 200: WalletViewSchema }, QUERY_ERRORS, [404]),
+      },
     },
     async (request) => visibleWallet(deps, request, request.params.walletId),
   );
@@ -91,9 +106,11 @@ function getWalletsWalletIdTransactionsRoute(app: ZodApp, deps: QueryApiDeps): v
       schema: {
         params: WalletParams,
         querystring: HistoryQuerySchema,
-        response: { 200: TransactionPageSchema },
         tags: ['wallets'],
-        security: [{ bearer: [] }],
+        ...query,
+        // The same 200 is a JSON page or, for `Accept: text/csv`, the whole range as CSV.
+        contract: { ...query.contract, media: { 200: ['application/json', 'text/csv'] } },
+        response: responses({ 200: TransactionPageSchema }, QUERY_ERRORS, [404]),
         description: 'Newest first. With `Accept: text/csv`: every row of the filtered range '
           + 'as CSV (amounts in minor units), no pagination.',
       },
@@ -115,9 +132,9 @@ function getTransactionsTransactionIdRoute(app: ZodApp, deps: QueryApiDeps): voi
     {
       schema: {
         params: z.strictObject({ transactionId: IdSchema }),
-        response: { 200: MovementSchema },
         tags: ['transfers'],
-        security: [{ bearer: [] }],
+        ...query,
+        response: responses({ 200: MovementSchema }, QUERY_ERRORS, [404]),
       },
     },
     async (request) => movementById(deps.pool, request, request.params.transactionId),
@@ -131,7 +148,8 @@ function getTransfersTransferIdRoute(app: ZodApp, deps: QueryApiDeps): void {
       schema: {
         params: z.strictObject({ transferId: IdSchema }),
         tags: ['transfers'],
-        security: [{ bearer: [] }],
+        ...query,
+        response: responses({ 200: TransferViewSchema }, QUERY_ERRORS, [404]),
       },
     },
     async (request) => {

@@ -15,19 +15,16 @@ import Fastify, {
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { TrustProxy } from '../config/load-config';
 import type { Logger } from '../telemetry/logger';
 import type { Metrics } from '../telemetry/metrics';
 import { answerClientError } from './client-error';
 import { installNoStore, markNoStore } from './no-store';
+import { openApiTransform, openApiTransformObject } from './openapi';
 import { problem, toProblem } from './problem';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
+import { serializerCompiler } from './zod-serializer';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -81,7 +78,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       },
     },
-    transform: jsonSchemaTransform,
+    // Every route's success and error answers, headers and security (see openapi.ts).
+    transform: openApiTransform,
+    transformObject: openApiTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   return app;

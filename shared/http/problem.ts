@@ -16,6 +16,18 @@ export type ProblemDetails = {
   [extension: string]: unknown;
 };
 
+/** A problem body; with a detail (every answer but a 500 has one) it types as such. */
+export function problem(code: ErrorCode): ProblemDetails;
+export function problem(
+  code: ErrorCode,
+  detail: string,
+  extra?: Record<string, unknown>,
+): ProblemDetails & { detail: string };
+export function problem(
+  code: ErrorCode,
+  detail?: string,
+  extra?: Record<string, unknown>,
+): ProblemDetails;
 export function problem(code: ErrorCode, detail?: string, extra: Record<string, unknown> = {}) {
   const { status, title } = ERROR_CODES[code];
   const body: ProblemDetails = { type: `${PROBLEMS_URL}/${code}`, title, status, code, ...extra };

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createCommandDeps } from '../../command-api/src/command-deps';
 import { runCommand } from '../../command-api/src/command-runner';
 import { decideGrantRole } from '../../command-api/src/handlers/user.handlers';
+import { assertKeepsContract } from './openapi-contract';
 import type { TestApp } from './test-app';
 
 // Bodies are whatever JSON the server sent; tests assert on their shape.
@@ -11,6 +12,10 @@ import type { TestApp } from './test-app';
 export type Reply = { status: number; headers: Headers; body: any; text: string };
 export const PASSWORD = 'correct horse battery staple';
 
+/**
+ * One request. Every answer is also checked against the server's OpenAPI document: an
+ * undeclared status, media type or header, or a body outside its schema, fails the test.
+ */
 export async function call(
   app: TestApp,
   method: string,
@@ -32,7 +37,9 @@ export async function call(
   } catch {
     body = text;
   }
-  return { status: response.status, headers: response.headers, body, text };
+  const reply = { status: response.status, headers: response.headers, body, text };
+  await assertKeepsContract(app.url, method, path, reply);
+  return reply;
 }
 
 export type User = { userId: string; email: string; token: string; refreshToken: string };

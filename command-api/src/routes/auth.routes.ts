@@ -13,12 +13,20 @@ import { DomainError } from '../../../shared/errors/domain-error';
 import { principalOf } from '../../../shared/http/principal';
 import type { LoginAttempts } from '../../../shared/http/rate-limit-login';
 import { EmailSchema, NameSchema } from '../../../shared/http/schemas';
+import {
+  ALWAYS,
+  AUTHENTICATED,
+  NoContent,
+  responses,
+  WITH_BODY,
+} from '../../../shared/http/responses';
 import { UniqueClaimTaken } from '../../../shared/ports/event-store.port';
 import type { CommandDeps } from '../command-deps';
 import { runCommand } from '../command-runner';
 import { decideRegister, EMAIL_CLAIM_SCOPE } from '../handlers/user.handlers';
 import { metadataFor } from '../new-events';
 import { sendCommandReply } from './reply';
+import { MeSchema, RegisteredSchema, TokenPairSchema } from '../command-responses';
 
 export type AuthDeps = CommandDeps &
   Readonly<{
@@ -40,6 +48,15 @@ const LoginBody = z.strictObject({
   password: z.string().max(128),
 });
 const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(200) });
+// Login and refresh are limited per client address (429) before the body is read.
+const tokenPairResponses = responses({ 200: TokenPairSchema }, ALWAYS, WITH_BODY, [401, 429]);
+const loginSchema = { body: LoginBody, tags: ['auth'], response: tokenPairResponses };
+const registerSchema = {
+  body: RegisterBody,
+  tags: ['auth'],
+  contract: { ledgerPosition: true },
+  response: responses({ 201: RegisteredSchema }, ALWAYS, WITH_BODY, [409, 429]),
+};
 const invalidCredentials = () =>
   new DomainError('invalid_credentials', 'e-mail or password is wrong');
 
@@ -64,14 +81,14 @@ export function publicAuthRoutes(deps: AuthDeps): FastifyPluginAsync {
       return {
         accessToken: access.accessToken,
         refreshToken: refresh.refreshToken,
-        tokenType: 'Bearer',
+        tokenType: 'Bearer' as const,
         expiresIn: access.expiresInSeconds,
       };
     }
 
     app.post(
       '/v1/auth/register',
-      { schema: { body: RegisterBody, tags: ['auth'] } },
+      { schema: registerSchema },
       async (request, reply) => {
         const userId = deps.newId();
         const passwordHash = await hashPassword(request.body.password);
@@ -100,7 +117,7 @@ export function publicAuthRoutes(deps: AuthDeps): FastifyPluginAsync {
       },
     );
 
-    app.post('/v1/auth/login', { schema: { body: LoginBody, tags: ['auth'] } }, (request) =>
+    app.post('/v1/auth/login', { schema: loginSchema }, (request) =>
       limitedPerAccount(deps, request.body.email, () => logIn(request.body)));
 
     /** One login attempt; `invalid_credentials` is the failure the account limit counts. */
@@ -116,7 +133,7 @@ export function publicAuthRoutes(deps: AuthDeps): FastifyPluginAsync {
 
     app.post(
       '/v1/auth/refresh',
-      { schema: { body: RefreshBody, tags: ['auth'] } },
+      { schema: { body: RefreshBody, tags: ['auth'], response: tokenPairResponses } },
       async (request) => {
         const rotated = await deps.refreshTokens.rotate(request.body.refreshToken);
         return tokenPair(rotated.userId, rotated);
@@ -132,18 +149,30 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsync {
 
     app.post(
       '/v1/auth/logout',
-      { schema: { tags: ['auth'], security: [{ bearer: [] }] } },
+      {
+        schema: {
+          tags: ['auth'],
+          security: [{ bearer: [] }],
+          response: responses({ 204: NoContent }, ALWAYS, AUTHENTICATED, WITH_BODY),
+        },
+      },
       async (request, reply) => {
         const principal = principalOf(request);
         const until = new Date(deps.clock().getTime() + deps.accessTokenTtlMs);
         await deps.sessions.revoke(principal.sessionId, until);
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
 
     app.get(
       '/v1/me',
-      { schema: { tags: ['auth'], security: [{ bearer: [] }] } },
+      {
+        schema: {
+          tags: ['auth'],
+          security: [{ bearer: [] }],
+          response: responses({ 200: MeSchema }, ALWAYS, AUTHENTICATED, [404]),
+        },
+      },
       async (request) => {
         const { userId } = principalOf(request);
         const { state } = await deps.users.load(userId);

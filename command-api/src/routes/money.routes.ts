@@ -6,6 +6,13 @@ import type { ZodApp } from '../../../shared/http/create-http-server';
 import { z } from 'zod/v4';
 import { principalOf } from '../../../shared/http/principal';
 import {
+  ALWAYS,
+  AUTHENTICATED,
+  COMMAND,
+  responses,
+  WITH_BODY,
+} from '../../../shared/http/responses';
+import {
   AmountSchema,
   CurrencySchema,
   HoldIdParams,
@@ -28,6 +35,13 @@ import {
 import { idempotencyContext } from '../idempotency';
 import { metadataFor } from '../new-events';
 import { sendCommandReply } from './reply';
+import {
+  HoldCapturedSchema,
+  HoldPlacedSchema,
+  HoldReleasedSchema,
+  PaymentAcceptedSchema,
+  TransferAcceptedSchema,
+} from '../command-responses';
 
 const TransferBody = z.strictObject({
   sourceWalletId: IdSchema,
@@ -56,6 +70,9 @@ const HoldBody = z.strictObject({
 });
 const CaptureBody = z.strictObject({ targetWalletId: IdSchema, amount: AmountSchema.optional() });
 const secured = { security: [{ bearer: [] }] };
+/** Money routes: a missing or foreign wallet or hold is 404; each is rate limited per user. */
+const MONEY_ERRORS = [...ALWAYS, ...AUTHENTICATED, ...WITH_BODY, ...COMMAND, 404, 429] as const;
+const keyRequired = { idempotencyKey: 'required', ledgerPosition: true } as const;
 
 /** The caller, a fresh-or-replayed id seed, the clock and metadata of one command. */
 function commandContext(deps: CommandDeps, request: FastifyRequest, required: boolean) {
@@ -100,7 +117,15 @@ export { commandContext };
 function postTransfersRoute(app: ZodApp, deps: CommandDeps): void {
   app.post(
     '/v1/transfers',
-    { schema: { body: TransferBody, tags: ['money'], ...secured } },
+    {
+      schema: {
+        body: TransferBody,
+        tags: ['money'],
+        ...secured,
+        contract: keyRequired,
+        response: responses({ 201: TransferAcceptedSchema }, MONEY_ERRORS),
+      },
+    },
     async (request, reply) => {
       const ctx = commandContext(deps, request, true);
       const { body } = request;
@@ -130,7 +155,15 @@ function postTransfersRoute(app: ZodApp, deps: CommandDeps): void {
 function postPaymentsRoute(app: ZodApp, deps: CommandDeps): void {
   app.post(
     '/v1/payments',
-    { schema: { body: PaymentBody, tags: ['money'], ...secured } },
+    {
+      schema: {
+        body: PaymentBody,
+        tags: ['money'],
+        ...secured,
+        contract: keyRequired,
+        response: responses({ 201: PaymentAcceptedSchema }, MONEY_ERRORS),
+      },
+    },
     async (request, reply) => {
       const ctx = commandContext(deps, request, true);
       const { body } = request;
@@ -163,7 +196,14 @@ function postWalletsWalletIdHoldsRoute(app: ZodApp, deps: CommandDeps): void {
   app.post(
     '/v1/wallets/:walletId/holds',
     {
-      schema: { params: WalletIdParams, body: HoldBody, tags: ['holds'], ...secured },
+      schema: {
+        params: WalletIdParams,
+        body: HoldBody,
+        tags: ['holds'],
+        ...secured,
+        contract: keyRequired,
+        response: responses({ 201: HoldPlacedSchema }, MONEY_ERRORS),
+      },
     },
     async (request, reply) => {
       const ctx = commandContext(deps, request, true);
@@ -198,7 +238,14 @@ function postHoldsHoldIdCaptureRoute(app: ZodApp, deps: CommandDeps): void {
   app.post(
     '/v1/holds/:holdId/capture',
     {
-      schema: { params: HoldIdParams, body: CaptureBody, tags: ['holds'], ...secured },
+      schema: {
+        params: HoldIdParams,
+        body: CaptureBody,
+        tags: ['holds'],
+        ...secured,
+        contract: keyRequired,
+        response: responses({ 200: HoldCapturedSchema }, MONEY_ERRORS),
+      },
     },
     async (request, reply) => {
       const ctx = commandContext(deps, request, true);
@@ -231,7 +278,13 @@ function postHoldsHoldIdReleaseRoute(app: ZodApp, deps: CommandDeps): void {
   app.post(
     '/v1/holds/:holdId/release',
     {
-      schema: { params: HoldIdParams, tags: ['holds'], ...secured },
+      schema: {
+        params: HoldIdParams,
+        tags: ['holds'],
+        ...secured,
+        contract: { idempotencyKey: 'optional', ledgerPosition: true },
+        response: responses({ 200: HoldReleasedSchema }, MONEY_ERRORS),
+      },
     },
     async (request, reply) => {
       const ctx = commandContext(deps, request, false);

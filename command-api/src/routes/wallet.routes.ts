@@ -7,6 +7,13 @@ import { DEFAULT_CURRENCY } from '../../../shared/domain/money/money';
 import { systemWalletId } from '../../../shared/domain/wallet/wallet.streams';
 import { principalOf, requireRole } from '../../../shared/http/principal';
 import {
+  ALWAYS,
+  AUTHENTICATED,
+  COMMAND,
+  responses,
+  WITH_BODY,
+} from '../../../shared/http/responses';
+import {
   AmountSchema,
   CurrencySchema,
   ReasonSchema,
@@ -17,6 +24,7 @@ import { runCommand } from '../command-runner';
 import { decideAdjustment, decideFreeze, decideOpenWallet } from '../handlers/wallet.handlers';
 import { commandContext } from './money.routes';
 import { sendCommandReply } from './reply';
+import { AdjustedSchema, OpenedWalletSchema, WalletStatusSchema } from '../command-responses';
 
 const OpenWalletBody = z.strictObject({ currency: CurrencySchema.optional() });
 const FreezeBody = z.strictObject({ reason: ReasonSchema });
@@ -27,6 +35,10 @@ const AdjustmentBody = z.strictObject({
   reason: ReasonSchema,
 });
 const secured = { security: [{ bearer: [] }] };
+const WALLET_ERRORS = [...ALWAYS, ...AUTHENTICATED, ...WITH_BODY, ...COMMAND] as const;
+/** Admin routes: 403 for other callers, 404 for a missing wallet. */
+const ADMIN_ERRORS = [...WALLET_ERRORS, 403, 404] as const;
+const keyAccepted = { idempotencyKey: 'optional', ledgerPosition: true } as const;
 
 export function walletRoutes(deps: CommandDeps): FastifyPluginAsync {
   return async (root) => {
@@ -46,7 +58,13 @@ function postWalletsRoute(app: ZodApp, deps: CommandDeps): void {
   app.post(
     '/v1/wallets',
     {
-      schema: { body: OpenWalletBody.nullish(), tags: ['wallets'], ...secured },
+      schema: {
+        body: OpenWalletBody.nullish(),
+        tags: ['wallets'],
+        ...secured,
+        contract: keyAccepted,
+        response: responses({ 201: OpenedWalletSchema }, WALLET_ERRORS),
+      },
     },
     async (request, reply) => {
       const ctx = commandContext(deps, request, false);
@@ -66,7 +84,14 @@ function postAdminWalletsWalletIdFreezeRoute(app: ZodApp, deps: CommandDeps): vo
   app.post(
     '/v1/admin/wallets/:walletId/freeze',
     {
-      schema: { params: WalletIdParams, body: FreezeBody, tags: ['admin'], ...secured },
+      schema: {
+        params: WalletIdParams,
+        body: FreezeBody,
+        tags: ['admin'],
+        ...secured,
+        contract: keyAccepted,
+        response: responses({ 200: WalletStatusSchema }, ADMIN_ERRORS),
+      },
     },
     async (request, reply) => {
       requireRole(principalOf(request), 'admin');
@@ -88,7 +113,13 @@ function postAdminWalletsWalletIdUnfreezeRoute(app: ZodApp, deps: CommandDeps): 
   app.post(
     '/v1/admin/wallets/:walletId/unfreeze',
     {
-      schema: { params: WalletIdParams, tags: ['admin'], ...secured },
+      schema: {
+        params: WalletIdParams,
+        tags: ['admin'],
+        ...secured,
+        contract: keyAccepted,
+        response: responses({ 200: WalletStatusSchema }, ADMIN_ERRORS),
+      },
     },
     async (request, reply) => {
       requireRole(principalOf(request), 'admin');
@@ -109,7 +140,15 @@ function postAdminWalletsWalletIdAdjustmentsRoute(app: ZodApp, deps: CommandDeps
   app.post(
     '/v1/admin/wallets/:walletId/adjustments',
     {
-      schema: { params: WalletIdParams, body: AdjustmentBody, tags: ['admin'], ...secured },
+      schema: {
+        params: WalletIdParams,
+        body: AdjustmentBody,
+        tags: ['admin'],
+        ...secured,
+        contract: { idempotencyKey: 'required', ledgerPosition: true },
+        // Adjustments share the money routes' per-user rate limit.
+        response: responses({ 201: AdjustedSchema }, ADMIN_ERRORS, [429]),
+      },
     },
     async (request, reply) => {
       requireRole(principalOf(request), 'admin');
