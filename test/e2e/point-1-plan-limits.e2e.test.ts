@@ -58,9 +58,10 @@ function expectLimit(reply: Reply, limit: 'daily_outgoing' | 'per_transfer'): vo
   expect(reply.body.limit).toBe(limit);
 }
 
-/** A transfer refused with 422 limit_exceeded (its problem carries the transferId instead). */
+/** A transfer refused with 422 limit_exceeded: the problem names the limit and the transfer. */
 function expectTransferOverLimit(reply: Reply): void {
   expect(problemOf(reply)).toEqual(aProblem(422, 'limit_exceeded'));
+  expect(reply.body.limit).toBe('daily_outgoing');
   expect(reply.body.transferId).toEqual(expect.any(String));
 }
 

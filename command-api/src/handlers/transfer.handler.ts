@@ -126,7 +126,8 @@ function accepted(input: MovementInput) {
 }
 
 function rejected(input: MovementInput, error: DomainError, events: WalletEvent[]): Outcome {
-  const body = problem(error.code, error.message, idField(input));
+  // The rejection's own details (which limit, the amount) help a client say why in words.
+  const body = problem(error.code, error.message, { ...error.details, ...idField(input) });
   return {
     status: body.status,
     body,
