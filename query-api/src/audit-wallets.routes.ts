@@ -5,7 +5,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod/v4';
-import { normalizeEmail } from '../../shared/domain/user/user.events';
 import { DomainError } from '../../shared/errors/domain-error';
 import { decodeCursor, page, pageLimit, PageQuerySchema } from '../../shared/http/pagination';
 import { principalOf, requireRole } from '../../shared/http/principal';
@@ -73,7 +72,8 @@ async function findOwner(
     `select user_id, email, name from rm_users
       where ($1::text is null or email = $1) and ($2::text is null or user_id = $2)
       order by registered_at limit 1`,
-    [email === undefined ? null : normalizeEmail(email), userId ?? null],
+    // EmailSchema has normalised the address already, as register stored it.
+    [email ?? null, userId ?? null],
   );
   const row = result.rows[0];
   return row ? { userId: row.user_id, email: row.email, name: row.name } : null;
