@@ -1,5 +1,5 @@
 -- Up Migration
--- The event store (DESIGN.md "The event store"). `events` is the ledger: append-only,
+-- The event store (docs/architecture.md "The event store"). `events` is the ledger: append-only,
 -- ordered by (transaction_id, global_position) so that readers never skip a transaction
 -- that commits late. `streams` holds one row per stream; appends lock it, which serializes
 -- the writers of one stream and makes the expected-version check atomic.
@@ -70,7 +70,7 @@ create trigger events_no_truncate
 alter table events enable always trigger events_append_only;
 alter table events enable always trigger events_no_truncate;
 
--- The application's role (DESIGN.md: it cannot UPDATE, DELETE or TRUNCATE events). Roles
+-- The application's role (docs/architecture.md: it cannot UPDATE, DELETE or TRUNCATE events). Roles
 -- are cluster-wide, so it may already exist; where the migrating user may not create roles,
 -- the triggers above remain the guard.
 do $$

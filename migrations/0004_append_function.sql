@@ -1,5 +1,5 @@
 -- Up Migration
--- Group commit for the event store (DESIGN.md "Commands"; the caller is
+-- Group commit for the event store (docs/architecture.md "The event store", group commit; the caller is
 -- shared/adapters/event-store/postgres.append-batch.ts). One call appends a batch of
 -- independent append requests, so a batch costs one round trip and, run as a statement of
 -- its own, one commit: one WAL flush for all of its requests.

@@ -1,6 +1,6 @@
-// The operator commands of `tng` (API.md "CLI"): projections, audit and users. Each action
-// parses and checks its arguments, runs one command module and leaves presentation and exit
-// codes to runCliCommand: 0 success, 1 a check failed, 2 bad usage. Commander's own usage
+// The operator commands of `tng` (docs/operations.md, "The CLI"): projections, audit and users.
+// Each action parses and checks its arguments, runs one command module and leaves presentation and
+// exit codes to runCliCommand: 0 success, 1 a check failed, 2 bad usage. Commander's own usage
 // errors (a missing argument, an unknown option) are mapped to 2 by bin/tng.ts.
 import type { Command } from 'commander';
 import { runCliCommand, type OutputOptions } from '../../shared/cli/cli-output';

@@ -1,8 +1,8 @@
-// Goal: the operator commands work end to end as a user runs them: the real `tng` binary in
-// a child process, against a fresh database seeded through the real deciders. Checks the
-// exit codes of API.md (0 success, 1 a check failed, 2 bad usage), that --json prints one
-// parseable document, that a tampered event is named by stream and version, and the replayed
-// balance. Child runs are few, since each pays for tsx's start-up.
+// Goal: the operator commands work end to end as a user runs them: the real `tng` binary in a child
+// process, against a fresh database seeded through the real deciders. Checks the exit codes of
+// docs/operations.md (0 success, 1 a check failed, 2 bad usage), that --json prints one parseable
+// document, that a tampered event is named by stream and version, and the replayed balance. Child
+// runs are few, since each pays for tsx's start-up.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { Client } from 'pg';

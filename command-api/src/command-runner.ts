@@ -160,7 +160,7 @@ async function replayIfStored(
   return stored ? replayed(deps, stored) : null;
 }
 
-/** A successful command that changed nothing still carries a position (API.md). */
+/** A successful command that changed nothing still carries its X-Ledger-Position. */
 async function unchanged(deps: RunnerDeps, outcome: Outcome): Promise<CommandReply> {
   const body = JSON.stringify(outcome.body);
   const position = outcome.status < 400 ? encodePosition(await deps.store.headPosition()) : null;

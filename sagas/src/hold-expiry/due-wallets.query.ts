@@ -1,11 +1,11 @@
-// Which wallets have active holds past their expiry, according to the rm_holds read model and
-// the DATABASE clock (DESIGN.md "Holds": expiry uses the database clock). `now()` comes from
-// the same statement, so the instant that selected the wallets is the instant the sweep
-// passes to expireHolds: every process agrees on time, whatever its own clock says.
-// The read model may lag or lead nothing: it only nominates wallets. The wallet's own stream
-// decides what actually expires, so a stale row costs one load and appends nothing.
-// Invariant: at most `limit` wallets per call (1..HOLD_EXPIRY_BATCH_SIZE_MAX), most overdue
-// first, so a backlog drains in order and no wallet waits behind newer ones.
+// Which wallets have active holds past their expiry, according to the rm_holds read model and the
+// DATABASE clock (docs/architecture.md, "The ledger model": expiry uses the database clock).
+// `now()` comes from the same statement, so the instant that selected the wallets is the instant
+// the sweep passes to expireHolds: every process agrees on time, whatever its own clock says. The
+// read model may lag or lead nothing: it only nominates wallets. The wallet's own stream decides
+// what actually expires, so a stale row costs one load and appends nothing. Invariant: at most
+// `limit` wallets per call (1..HOLD_EXPIRY_BATCH_SIZE_MAX), most overdue first, so a backlog drains
+// in order and no wallet waits behind newer ones.
 import type { Pool } from 'pg';
 import { assert } from '../../../shared/errors/assert';
 

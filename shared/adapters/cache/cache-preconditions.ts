@@ -1,5 +1,6 @@
-// Preconditions of the Cache port, asserted by every adapter at its boundary (STYLE.md §11),
-// so an unbounded key, value or lifetime is caught as a bug the same way in every adapter.
+// Preconditions of the Cache port, asserted by every adapter at its boundary (a port's
+// preconditions are checked where a caller crosses it), so an unbounded key, value or lifetime is
+// caught as a bug the same way in every adapter.
 import { assert } from '../../errors/assert';
 import { CACHE_KEY_LENGTH_MAX, CACHE_TTL_MS_MAX, CACHE_VALUE_LENGTH_MAX } from '../../ports/cache.port';
 
