@@ -1,6 +1,6 @@
-// Conservation per currency (DESIGN.md invariant 1): debits count negative, credits positive,
-// and the sum over every wallet, system accounts included, is exactly zero. Both sides of a
-// movement are appended in one transaction, so the sum must be zero at every transaction
+// Conservation per currency (docs/architecture.md, invariant 1): debits count negative, credits
+// positive, and the sum over every wallet, system accounts included, is exactly zero. Both sides of
+// a movement are appended in one transaction, so the sum must be zero at every transaction
 // boundary, not only at the end: that is checked as events arrive in log order. One finding
 // is raised each time a currency's imbalance changes to a new non-zero value, so a single
 // tampered amount gives one finding at the transaction that introduced it.

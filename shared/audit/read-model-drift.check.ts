@@ -1,6 +1,6 @@
 // Read-model drift: each rm_wallets row must equal the wallet replayed from the events at
-// or before the wallets projection's checkpoint (DESIGN.md invariant 5). The caller reads the
-// rows and the checkpoint in one snapshot, since the projector writes them in one
+// or before the wallets projection's checkpoint (docs/architecture.md, invariant 5). The caller
+// reads the rows and the checkpoint in one snapshot, since the projector writes them in one
 // transaction; comparing at the checkpoint, not at the head, keeps a lagging but correct
 // projector from looking like drift.
 import { encodePosition, type Position } from '../ports/event-store.port';

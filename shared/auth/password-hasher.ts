@@ -22,7 +22,7 @@ export const SCRYPT_PARAMS: ScryptParams = Object.freeze({
 });
 export const SCRYPT_SALT_BYTES = 16;
 export const SCRYPT_KEY_BYTES = 32;
-/** API.md caps passwords at 128 characters; this bound only guards the hasher itself. */
+/** docs/api.md caps passwords at 128 characters; this bound only guards the hasher itself. */
 export const PASSWORD_LENGTH_MAX = 1_024;
 const SCRYPT_COST_N_MAX = 2 ** 17;
 const SCRYPT_BLOCK_SIZE_R_MAX = 16;

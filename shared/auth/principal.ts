@@ -1,4 +1,4 @@
-// Who a verified access token speaks for. Roles and plans are the closed sets of API.md
+// Who a verified access token speaks for. Roles and plans are the closed sets of docs/api.md
 // ("Auth and users"); a token naming anything else is refused when verified.
 import type { UserId } from '../domain/ids';
 import type { Plan } from '../domain/plans/plan-limits';

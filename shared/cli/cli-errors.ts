@@ -1,4 +1,4 @@
-// The two ways a CLI command ends early, each with its exit code (API.md): bad usage (2),
+// The two ways a CLI command ends early, each with its exit code (docs/api.md): bad usage (2),
 // found before any I/O where possible, and a failed check or missing subject (1). Any other
 // error is a fault and also exits 1.
 

@@ -1,5 +1,5 @@
 // Minor units to a readable decimal for human output only ("-12.50 MYR"); JSON keeps the
-// digit strings of API.md. Integer arithmetic throughout: no float touches an amount.
+// digit strings of docs/api.md. Integer arithmetic throughout: no float touches an amount.
 import { MINOR_UNIT_SCALE, type CurrencyCode } from '../domain/money/money';
 
 export function formatAmount(amountMinor: bigint, currency: string): string {

@@ -1,5 +1,6 @@
 // The only module that reads process.env. Parsed with zod, fail-fast, frozen, then injected.
-// Names and defaults follow API.md's configuration table; extra tuning knobs end in a unit.
+// Names and defaults follow docs/operations.md's configuration table; extra tuning knobs end in a
+// unit.
 import { isIP } from 'node:net';
 import { z } from 'zod/v4';
 

@@ -1,5 +1,5 @@
-// Assertion discipline (STYLE.md §11): a failed assertion is a bug, never a client error.
-// Nothing converts an InvariantViolation into a 4xx.
+// Assertion discipline (docs/style.md, "Assertions"): a failed assertion is a bug, never a client
+// error. Nothing converts an InvariantViolation into a 4xx.
 
 export class InvariantViolation extends Error {
   override readonly name = 'InvariantViolation';

@@ -58,7 +58,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     clientErrorHandler: answerClientError,
   });
   // JSON only: Fastify's default text/plain parser would let a text body reach the schema
-  // (a 400) where API.md promises 415 for any other media type.
+  // (a 400) where docs/api.md promises 415 for any other media type.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
   installNoStore(app);
@@ -118,7 +118,7 @@ function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyRepl
   // An unreachable database is an outage, not a bug: one warning per request, no alarm bell.
   if (body.code === 'unavailable') request.log.warn({ err: error }, 'dependency unavailable');
   else if (body.status >= 500) request.log.error({ err: error }, 'unhandled error');
-  // API.md: 429 and 503 answers say when to come back (e.g. projection_lagging's hint).
+  // docs/api.md: 429 and 503 answers say when to come back (e.g. projection_lagging's hint).
   if ((body.status === 429 || body.status === 503) && !reply.getHeader('retry-after')) {
     const hint = body.retryAfterSeconds;
     void reply.header('retry-after', typeof hint === 'number' ? String(hint) : '1');

@@ -1,4 +1,4 @@
-// Which routes are rate limited, keyed by what, and how hard. API.md: 429 `rate_limited` with
+// Which routes are rate limited, keyed by what, and how hard. docs/api.md: 429 `rate_limited` with
 // Retry-After; "plan-based limits that let a client burst 50 requests"; RATE_LIMITS=off turns
 // every limit off. All windows are fixed windows counted by the Cache port (Redis when
 // REDIS_URL is set, in-process otherwise).
@@ -17,7 +17,7 @@
 //   abuse; many app instances behind one address refresh every 15 minutes each.
 // - money routes (transfers, payments, holds, captures, releases, adjustments, top-ups): one
 //   budget per signed-in user across all of them, by plan. FREE: 50 requests per 10 s (the
-//   burst API.md promises); PREMIUM: 200 per 10 s.
+//   burst docs/api.md promises); PREMIUM: 200 per 10 s.
 // Invariant: a policy's name is part of the counter key, so two policies never share a count.
 import type { Plan } from '../auth/principal';
 

@@ -1,6 +1,6 @@
 // Counts requests against a RateLimitPolicy on the Cache port's fixed-window counter and
-// decides allow or refuse. Redis serves speed, never correctness (DESIGN.md "Redis"): when the
-// cache fails (an InfraError, e.g. Redis down) the limiter fails OPEN and lets the request
+// decides allow or refuse. Redis serves speed, never correctness (docs/architecture.md "Redis"):
+// when the cache fails (an InfraError, e.g. Redis down) the limiter fails OPEN and lets the request
 // through, logging at most once per interval so an outage does not flood the logs.
 // Invariants: `remaining` is never negative; `resetSeconds` is at least 1 (a Retry-After of
 // 0 invites an immediate retry storm); any error other than InfraError is a bug and is thrown.

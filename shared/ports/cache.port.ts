@@ -1,7 +1,7 @@
 // The cache port: a narrow key-value store with mandatory expiry, used for the balance cache,
 // the idempotency response cache, the insight cache, rate-limit counters and the session
-// deny-list. A cache serves speed, never correctness (DESIGN.md "Redis"): every value must be
-// rebuildable from Postgres, so a cache may lose any entry at any time.
+// deny-list. A cache serves speed, never correctness (docs/architecture.md "Redis"): every value
+// must be rebuildable from Postgres, so a cache may lose any entry at any time.
 // Invariants: every entry expires (no ttl-less writes); keys and values are bounded; a shared
 // adapter (Redis) reports failures as InfraError so callers can degrade instead of failing.
 // Every adapter passes shared/testing/contracts/cache.contract.ts.

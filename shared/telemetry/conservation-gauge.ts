@@ -1,6 +1,6 @@
 // Keeps tng_conservation_imbalance_minor{currency} current: the sum of every wallet balance in
 // the rm_wallets read model (system accounts included), per currency, which double entry keeps
-// at exactly 0 (DESIGN.md invariant 1). A non-zero value is an alert.
+// at exactly 0 (docs/architecture.md, invariant 1). A non-zero value is an alert.
 // The read model is consistent with the ledger only at transaction boundaries: a projector
 // batch may end between the debit and the credit of one transfer. The sum is therefore read in
 // one repeatable-read snapshot together with the wallets projection's checkpoint, and the

@@ -1,4 +1,4 @@
-// Goal: /metrics of the running system carries what operators watch (DESIGN.md
+// Goal: /metrics of the running system carries what operators watch (docs/architecture.md
 // "Observability"): HTTP latency by route template, commands by outcome, version conflicts,
 // events appended by type, projection position and lag, the conservation imbalance (0), holds
 // expired by the sagas' sweeper, rate-limited requests and build info; and no label anywhere

@@ -1,7 +1,7 @@
 // Goal: malformed input is refused at the door, through real HTTP: every bad amount, unknown
 // field, prototype-pollution payload, oversized or mistyped or unparseable body, bad path id,
 // bad page parameter and bad position token gets its 4xx as application/problem+json with
-// the stable code of API.md, never a 500, and NOTHING reaches the event log.
+// the stable code of docs/api.md, never a 500, and NOTHING reaches the event log.
 import { randomUUID } from 'node:crypto';
 import { call, fund, openWallet, signUp, withRole, type Reply, type User } from '../support/api';
 import { aProblem, problemOf, storedEventCount } from '../support/ledger-checks';

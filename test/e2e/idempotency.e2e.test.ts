@@ -1,7 +1,7 @@
 // Goal: an Idempotency-Key makes a money command take effect exactly once, through real HTTP.
 // Twenty concurrent twins (one key, one body) move the money once and all get the same status
 // and byte-identical body; a later retry gets that body again; the key with another body is
-// 422 idempotency_key_reused; every money route of API.md refuses a missing key with 400
+// 422 idempotency_key_reused; every money route of docs/api.md refuses a missing key with 400
 // idempotency_key_required; keys are scoped per user. Transfers, holds and adjustments alike.
 import { randomUUID } from 'node:crypto';
 import {

@@ -11,7 +11,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
-/** API.md: these need an Idempotency-Key (400 idempotency_key_required without it). */
+/** docs/api.md: these need an Idempotency-Key (400 idempotency_key_required without it). */
 const KEY_REQUIRED = new Set([
   'post /v1/transfers',
   'post /v1/payments',
@@ -20,7 +20,7 @@ const KEY_REQUIRED = new Set([
   'post /v1/holds/{holdId}/capture',
   'post /v1/admin/wallets/{walletId}/adjustments',
 ]);
-/** Routes without the bearer token (API.md, Auth). */
+/** Routes without the bearer token (docs/api.md, Auth). */
 const PUBLIC = new Set([
   'post /v1/auth/register',
   'post /v1/auth/login',
@@ -84,7 +84,7 @@ function servedRoutes(): string[] {
 const headerParam = (op: Json, name: string) =>
   (op.parameters ?? []).find((p: Json) => p.in === 'header' && p.name === name);
 
-/** Every way an operation falls short of API.md's "describe every route completely". */
+/** Every way an operation falls short of docs/api.md's "describe every route completely". */
 function shortcomings({ key, path, method, op }: ReturnType<typeof operations>[number]) {
   const found: string[] = [];
   const responses = Object.entries((op.responses ?? {}) as Record<string, Json>);

@@ -1,5 +1,5 @@
-// Preconditions every adapter asserts at the port boundary (STYLE.md §11), and the limits
-// that bound one append and one read. A request that breaks them is a caller bug, so it is
+// Preconditions every adapter asserts at the port boundary (docs/style.md, "Assertions"), and the
+// limits that bound one append and one read. A request that breaks them is a caller bug, so it is
 // an InvariantViolation, never a domain rejection.
 import { assert } from '../../errors/assert';
 import type { AppendRequest, ExpectedVersion, NewEvent } from '../../ports/event-store.port';

@@ -1,5 +1,5 @@
-// Tamper evidence (DESIGN.md "The event store"): each event's hash is SHA-256 over the hex
-// hash of the previous event of its stream and the event's canonical JSON. Every adapter
+// Tamper evidence (docs/architecture.md "The event store"): each event's hash is SHA-256 over the
+// hex hash of the previous event of its stream and the event's canonical JSON. Every adapter
 // hashes through this module, so a chain written by one verifies under any other.
 //
 // Canonical JSON follows RFC 8785 (JCS): object keys sorted by UTF-16 code units, no

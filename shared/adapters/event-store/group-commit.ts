@@ -1,5 +1,5 @@
-// Group commit (DESIGN.md "Commands"): concurrent requests wait in a bounded queue and one
-// writer takes them in batches whenever it is free, so one commit (one WAL flush) serves
+// Group commit (docs/architecture.md "Commands"): concurrent requests wait in a bounded queue and
+// one writer takes them in batches whenever it is free, so one commit (one WAL flush) serves
 // many callers. The busier the store, the larger the batches; an idle store writes each
 // request at once. Invariants:
 // - each caller gets its own outcome, and only once its batch has committed;

@@ -1,5 +1,5 @@
-// The Postgres EventStore, the default and verified adapter (DESIGN.md "The event store";
-// schema in migrations/0001_event_store.sql). Invariants it keeps:
+// The Postgres EventStore, the default and verified adapter (docs/architecture.md "The event
+// store"; schema in migrations/0001_event_store.sql). Invariants it keeps:
 // - an append is one transaction, all or nothing, over any number of streams; concurrent
 //   appends share transactions (group commit, group-commit.ts) but never each other's fate;
 // - readers see only transactions below the oldest one still running, ordered by

@@ -1,5 +1,6 @@
-// Every superseded event schema version keeps one stored example here (STYLE.md §4); the
-// codec test upcasts each to the latest version, and fails if a historic version has none.
+// Every superseded event schema version keeps one stored example here (docs/style.md, "Events and
+// their versions"); the codec test upcasts each to the latest version, and fails if a historic
+// version has none.
 import holdPlacedV1 from './hold-placed.v1.json';
 import userPasswordChangedV1 from './user-password-changed.v1.json';
 import userRegisteredV1 from './user-registered.v1.json';

@@ -1,6 +1,6 @@
-// Given/when/then for deciders (STYLE.md §7): given past events, when a command, then the
-// expected events or a rejection code. The assertions sit OUTSIDE the try, so the helper can
-// never swallow its own failure (the bug of the EventSourcing.NodeJS helper).
+// Given/when/then for deciders (docs/style.md, "Decider tests"): given past events, when a command,
+// then the expected events or a rejection code. The assertions sit OUTSIDE the try, so the helper
+// can never swallow its own failure (the bug of the EventSourcing.NodeJS helper).
 import { InvariantViolation } from '../../errors/assert';
 import type { ErrorCode } from '../../errors/codes';
 import { DomainError } from '../../errors/domain-error';

@@ -1,5 +1,5 @@
-// Goal: the spec helper cannot swallow its own failed assertion (STYLE.md §7): a command
-// that should be rejected but is accepted must fail the test, and so must a wrong code.
+// Goal: the spec helper cannot swallow its own failed assertion (docs/style.md, "Decider tests"): a
+// command that should be rejected but is accepted must fail the test, and so must a wrong code.
 import { DomainError } from '../../errors/domain-error';
 import { spec } from './spec';
 

@@ -1,6 +1,6 @@
-// The Cache contract: the behaviour every Cache adapter must share (STYLE.md §6). Run by
-// in-process.cache.unit.test.ts and redis.cache.int.test.ts; never run alone. Expiry is
-// tested with real, short waits so that the same test holds for a remote server's clock.
+// The Cache contract: the behaviour every Cache adapter must share (docs/style.md, "Contract
+// suites"). Run by in-process.cache.unit.test.ts and redis.cache.int.test.ts; never run alone.
+// Expiry is tested with real, short waits so that the same test holds for a remote server's clock.
 import { randomBytes } from 'node:crypto';
 import { InvariantViolation } from '../../errors/assert';
 import { CACHE_KEY_LENGTH_MAX, CACHE_TTL_MS_MAX, type Cache } from '../../ports/cache.port';

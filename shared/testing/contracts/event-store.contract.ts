@@ -1,6 +1,6 @@
-// The EventStore contract (STYLE.md §6): one suite that every adapter runs, none skipped.
-// It proves the port's promises: per-stream optimistic concurrency, idempotent event ids,
-// all-or-nothing multi-stream appends with their idempotency record, unique claims and
+// The EventStore contract (docs/style.md, "Contract suites"): one suite that every adapter runs,
+// none skipped. It proves the port's promises: per-stream optimistic concurrency, idempotent event
+// ids, all-or-nothing multi-stream appends with their idempotency record, unique claims and
 // credentials, paged reads in stream and global order, and hash chains that name the
 // first tampered event. Each test starts a store of its own, so a tampered store never
 // leaks into another.
