@@ -11,7 +11,7 @@ const CREATE_ATTEMPTS_MAX = 5;
 export async function createFreshDatabase(): Promise<FreshDatabase> {
   const adminUrl = testEnv.adminUrl();
   const name = `tng_t_${randomBytes(6).toString('hex')}`;
-  await withAdmin(adminUrl, async (admin) => {
+  await withClient(adminUrl, async (admin) => {
     for (let attempt = 1; ; attempt += 1) {
       try {
         await admin.query(`create database ${name} template ${testEnv.templateDatabase()}`);
@@ -26,13 +26,14 @@ export async function createFreshDatabase(): Promise<FreshDatabase> {
   return {
     name,
     url: databaseUrl(adminUrl, name),
-    drop: () => withAdmin(adminUrl, (admin) =>
+    drop: () => withClient(adminUrl, (admin) =>
       admin.query(`drop database if exists ${name} with (force)`).then(() => undefined)),
   };
 }
 
-async function withAdmin<T>(adminUrl: string, run: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: adminUrl });
+/** One short-lived connection for `run`, always closed. */
+export async function withClient<T>(url: string, run: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
     return await run(client);

@@ -8,9 +8,9 @@
 import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '../support/processes';
 
 const ROOT = path.resolve(__dirname, '../..');
 const READY_WAIT_MS_MAX = 60_000;
@@ -37,17 +37,6 @@ function childEnv(port: number): NodeJS.ProcessEnv {
   return env;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Pids of processes whose command line names this test's DATA_DIR (its Postgres). */
 function postgresPids(): number[] {

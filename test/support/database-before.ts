@@ -2,11 +2,10 @@
 // none after. Tests seed it with what that release wrote, then start the server on it, which
 // applies the rest as `npm start` would on an upgrade.
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import {
   MIGRATIONS_DIR, MIGRATIONS_TABLE, shippedMigrations,
 } from '../../shared/adapters/postgres/migrate';
-import type { FreshDatabase } from '../../shared/testing/fresh-database';
+import { withClient, type FreshDatabase } from '../../shared/testing/fresh-database';
 import { databaseUrl, testEnv } from '../../shared/testing/test-env';
 
 type Runner = (options: Record<string, unknown>) => Promise<unknown>;
@@ -40,12 +39,3 @@ export async function createDatabaseBefore(migration: string): Promise<FreshData
   };
 }
 
-async function withClient<T>(url: string, run: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}

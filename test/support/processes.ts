@@ -3,8 +3,9 @@
 // started is still running or listening.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import path from 'node:path';
+export { freePort } from '../../shared/adapters/postgres/embedded-postgres';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const POLL_MS = 200;
@@ -45,17 +46,6 @@ export function tng(env: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
   });
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export async function waitFor(what: string, check: () => Promise<boolean> | boolean,
   waitMsMax: number): Promise<void> {

@@ -4,7 +4,11 @@
 // reaches verification.
 import { createTestPool } from '../../testing/test-pool';
 import { Client } from 'pg';
-import { createFreshDatabase, type FreshDatabase } from '../../testing/fresh-database';
+import {
+  createFreshDatabase,
+  withClient,
+  type FreshDatabase,
+} from '../../testing/fresh-database';
 import {
   eventStoreContract, readEverything, type StartedEventStore,
 } from '../../testing/contracts/event-store.contract';
@@ -51,15 +55,6 @@ async function tamper(url: string, streamId: string, streamVersion: bigint): Pro
   });
 }
 
-async function withClient<T>(url: string, run: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
 
 describe('postgres event store', () => {
   let db: FreshDatabase;

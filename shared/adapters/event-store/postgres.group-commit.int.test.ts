@@ -5,7 +5,11 @@
 // are the ones event-hash.ts computes. A batch that fails as a whole (a malformed request, a
 // race or a deadlock with another process) is retried request by request.
 import { Client } from 'pg';
-import { createFreshDatabase, type FreshDatabase } from '../../testing/fresh-database';
+import {
+  createFreshDatabase,
+  withClient,
+  type FreshDatabase,
+} from '../../testing/fresh-database';
 import { aStreamId, anEvent, someEvents } from '../../testing/event-builders';
 import {
   DuplicateEvent, IdempotencyKeyTaken, UniqueClaimTaken, VersionConflict,
@@ -263,15 +267,6 @@ async function untilABackendWaitsForALock(url: string): Promise<void> {
   });
 }
 
-async function withClient<T>(url: string, run: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
 
 // Writes a stream's first event as the adapter would, from the caller's transaction.
 async function insertRawEvent(client: Client, streamId: string): Promise<void> {
