@@ -19,7 +19,7 @@ import { LoginLimiter, type LoginAttempts } from '../shared/http/rate-limit-logi
 import { RateLimiter } from '../shared/http/rate-limiter';
 import type { Cache } from '../shared/ports/cache.port';
 import { resolveJwtSecret } from '../shared/runtime/jwt-secret';
-import { openRuntime, type Runtime } from '../shared/runtime/runtime';
+import { openRuntime, type Runtime } from './runtime/runtime';
 import { startLedgerGauges } from '../shared/telemetry/ledger-gauges';
 import { commandApi } from '../command-api/src/command-api.plugin';
 import { bootstrapSystemAccounts } from '../command-api/src/bootstrap-system-accounts';

@@ -12,7 +12,7 @@ import { createProgress } from '../../shared/cli/progress';
 import {
   comparePositions, START_POSITION, type EventStore, type Position,
 } from '../../shared/ports/event-store.port';
-import type { Runtime } from '../../shared/runtime/runtime';
+import type { Runtime } from '../runtime/runtime';
 
 export const AUDIT_BATCH_SIZE_MAX = 5_000;
 

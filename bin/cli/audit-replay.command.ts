@@ -8,7 +8,7 @@ import { replayPeriod } from '../../shared/audit/wallet-period';
 import { ownerRoleChanges } from '../../shared/audit/owner-roles';
 import { CheckFailed, UsageError } from '../../shared/cli/cli-errors';
 import type { CommandResult } from '../../shared/cli/cli-output';
-import { withCliRuntime } from '../../shared/cli/cli-runtime';
+import { withCliRuntime } from './cli-runtime';
 import { WalletIdSchema, type WalletId } from '../../shared/domain/ids';
 import { walletStreamId } from '../../shared/domain/wallet/wallet.streams';
 import { replayCsv } from './audit-replay.csv';

@@ -7,10 +7,10 @@ import type { CheckResult } from '../../shared/audit/audit-check';
 import { hashChainCheck } from '../../shared/audit/hash-chain.check';
 import { EXIT_CHECK_FAILED, EXIT_OK } from '../../shared/cli/cli-errors';
 import type { CommandResult } from '../../shared/cli/cli-output';
-import { withCliRuntime } from '../../shared/cli/cli-runtime';
+import { withCliRuntime } from './cli-runtime';
 import { createProgress } from '../../shared/cli/progress';
 import { encodePosition, type StreamVerification } from '../../shared/ports/event-store.port';
-import type { Runtime } from '../../shared/runtime/runtime';
+import type { Runtime } from '../runtime/runtime';
 import { scanLedger } from './audit-ledger-scan';
 import { humanAudit } from './audit-verify.human';
 

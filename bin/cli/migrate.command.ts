@@ -3,7 +3,7 @@
 import { migrate } from '../../shared/adapters/postgres/migrate';
 import type { CommandResult } from '../../shared/cli/cli-output';
 import { loadConfig } from '../../shared/config/load-config';
-import { openDatabase } from '../../shared/runtime/open-database';
+import { openDatabase } from '../runtime/open-database';
 
 const toStderr = (line: string) => process.stderr.write(`${line}\n`);
 

@@ -4,7 +4,7 @@
 import { readCheckpoints } from '../../projector/src/checkpoint.store';
 import { rebuildProjection } from '../../projector/src/rebuild';
 import type { CommandResult } from '../../shared/cli/cli-output';
-import { withCliRuntime } from '../../shared/cli/cli-runtime';
+import { withCliRuntime } from './cli-runtime';
 import { encodePosition, START_POSITION } from '../../shared/ports/event-store.port';
 import { projectionNamed } from './projection-name';
 import { replayWithProgress } from './replay-with-progress';

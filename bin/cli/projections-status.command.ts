@@ -4,7 +4,7 @@
 // number of events left; it is never shown below zero.
 import { readCheckpointStatus } from '../../projector/src/cli/checkpoint-status';
 import type { CommandResult } from '../../shared/cli/cli-output';
-import { withCliRuntime } from '../../shared/cli/cli-runtime';
+import { withCliRuntime } from './cli-runtime';
 import { textTable } from '../../shared/cli/text-table';
 import { encodePosition, START_POSITION } from '../../shared/ports/event-store.port';
 import { PROJECTION_NAMES } from '../../shared/read-models/read-model-names';

@@ -5,7 +5,7 @@
 import { verifyProjection } from '../../projector/src/rebuild';
 import { EXIT_CHECK_FAILED, EXIT_OK } from '../../shared/cli/cli-errors';
 import type { CommandResult } from '../../shared/cli/cli-output';
-import { withCliRuntime } from '../../shared/cli/cli-runtime';
+import { withCliRuntime } from './cli-runtime';
 import { projectionNamed } from './projection-name';
 import { humanTableDifferences } from './projections-verify.human';
 import { replayWithProgress } from './replay-with-progress';

@@ -3,7 +3,7 @@
 import type { Pool } from 'pg';
 import type { Progress } from '../../projector/src/rebuild';
 import { createProgress } from '../../shared/cli/progress';
-import type { Runtime } from '../../shared/runtime/runtime';
+import type { Runtime } from '../runtime/runtime';
 import type { EventStore } from '../../shared/ports/event-store.port';
 
 export type ReplayDeps = Readonly<{

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { EMAIL_CLAIM_SCOPE } from '../../command-api/src/handlers/user.handlers';
 import { CheckFailed, UsageError } from '../../shared/cli/cli-errors';
 import type { CommandResult } from '../../shared/cli/cli-output';
-import { withCliRuntime } from '../../shared/cli/cli-runtime';
+import { withCliRuntime } from './cli-runtime';
 import { encodeDomainEvent } from '../../shared/domain/event-codec';
 import { userId as toUserId, type UserId } from '../../shared/domain/ids';
 import { grantRole, isRole } from '../../shared/domain/user/user.decider';

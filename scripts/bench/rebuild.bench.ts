@@ -11,7 +11,7 @@ import { REPLAY_BATCH_SIZE_DEFAULT, rebuildProjection } from '../../projector/sr
 import { createProjections } from '../../projector/src/projections/registry';
 import { loadConfig } from '../../shared/config/load-config';
 import { START_POSITION, type EventStore } from '../../shared/ports/event-store.port';
-import { openRuntime, type Runtime } from '../../shared/runtime/runtime';
+import { openRuntime, type Runtime } from '../../bin/runtime/runtime';
 import { databaseUrl } from '../../shared/testing/test-env';
 import { seedWalletEvents } from './rebuild-seed';
 

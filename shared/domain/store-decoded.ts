@@ -1,5 +1,5 @@
 // Typed domain events from what a decoding store already decoded. Projections and replays read
-// through a decoding store (shared/runtime/runtime.ts gives it domainEventCodec), so every
+// through a decoding store (bin/runtime/event-store.ts gives it domainEventCodec), so every
 // payload arrives validated by its zod schema and upcast to its latest version: running the
 // codec again re-checked the same schemas and cost a rebuild a fifth of its time. Here only
 // the typed form is made (`...Minor` digits to bigint). A payload at an older version proves

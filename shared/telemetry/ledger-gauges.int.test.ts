@@ -12,7 +12,7 @@ import { PostgresEventStore } from '../adapters/event-store/postgres.event-store
 import { ALICE, seedLedger } from '../audit/testing/ledger-seed';
 import { domainEventCodec } from '../domain/event-codec';
 import { comparePositions } from '../ports/event-store.port';
-import { PG_TYPES } from '../runtime/runtime';
+import { PG_TYPES } from '../adapters/postgres/pg-types';
 import { createFreshDatabase, type FreshDatabase } from '../testing/fresh-database';
 import { lastWrittenPosition } from '../testing/last-written-position';
 import { updateConservationGauge } from './conservation-gauge';

@@ -7,7 +7,7 @@ import { Pool } from 'pg';
 import { PostgresEventStore } from '../../../shared/adapters/event-store/postgres.event-store';
 import { domainEventCodec } from '../../../shared/domain/event-codec';
 import { comparePositions, type Position } from '../../../shared/ports/event-store.port';
-import { PG_TYPES } from '../../../shared/runtime/runtime';
+import { PG_TYPES } from '../../../shared/adapters/postgres/pg-types';
 import { createFreshDatabase, type FreshDatabase } from '../../../shared/testing/fresh-database';
 import { lastWrittenPosition } from '../../../shared/testing/last-written-position';
 import { liveTables, type Projection } from '../projection';

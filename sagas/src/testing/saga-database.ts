@@ -8,7 +8,7 @@ import { createProjections } from '../../../projector/src/projections/registry';
 import { PostgresEventStore } from '../../../shared/adapters/event-store/postgres.event-store';
 import { domainEventCodec } from '../../../shared/domain/event-codec';
 import { comparePositions } from '../../../shared/ports/event-store.port';
-import { PG_TYPES } from '../../../shared/runtime/runtime';
+import { PG_TYPES } from '../../../shared/adapters/postgres/pg-types';
 import { createLogger } from '../../../shared/telemetry/logger';
 import { createMetrics } from '../../../shared/telemetry/metrics';
 import { createFreshDatabase } from '../../../shared/testing/fresh-database';

@@ -1,9 +1,9 @@
 // Opens the runtime for one CLI command and always closes it, failure or not, so an embedded
 // Postgres the command started is stopped (one it merely attached to, because `tng serve`
 // runs it with the same DATA_DIR, is left running: the runtime knows which).
-import { loadConfig } from '../config/load-config';
+import { loadConfig } from '../../shared/config/load-config';
 import { openRuntime, type Runtime } from '../runtime/runtime';
-import { createCliLogger } from './cli-logger';
+import { createCliLogger } from '../../shared/cli/cli-logger';
 
 export async function withCliRuntime<T>(run: (runtime: Runtime) => Promise<T>): Promise<T> {
   const config = loadConfig();

@@ -1,7 +1,7 @@
 // Resolves the Postgres to use: DATABASE_URL when set, else the embedded server in DATA_DIR
 // (started here, or attached to if `tng serve` already runs it).
-import type { Config } from '../config/load-config';
-import { startEmbeddedPostgres } from '../adapters/postgres/embedded-postgres';
+import type { Config } from '../../shared/config/load-config';
+import { startEmbeddedPostgres } from '../../shared/adapters/postgres/embedded-postgres';
 
 export type DatabaseHandle = { url: string; embedded: boolean; stop(): Promise<void> };
 

@@ -1,17 +1,18 @@
-// The runtime holds the process's shared adapters: config, logger, metrics, the database
-// (embedded or DATABASE_URL, migrated under node-pg-migrate's lock) and its pool. Services
-// and CLI commands receive it; nothing else opens connections. It also wires the adapters'
+// The composition root's runtime: it chooses and opens the process's adapters (config,
+// logger, metrics, the database, embedded or DATABASE_URL, migrated under node-pg-migrate's
+// lock, its pool, and the event store chosen by ./event-store.ts). Services and CLI commands
+// receive it and see only ports; nothing else opens connections. It also wires the adapters'
 // observers into metrics (the pool's checkouts, the event store's appends).
-import { Pool, types } from 'pg';
-import type { Config } from '../config/load-config';
-import { migrate } from '../adapters/postgres/migrate';
-import { createLogger, type Logger } from '../telemetry/logger';
-import { createMetrics, type Metrics } from '../telemetry/metrics';
-import { appendObserver, observePool } from '../telemetry/storage-observers';
+import { Pool } from 'pg';
+import type { Config } from '../../shared/config/load-config';
+import { migrate } from '../../shared/adapters/postgres/migrate';
+import { PG_TYPES } from '../../shared/adapters/postgres/pg-types';
+import { createLogger, type Logger } from '../../shared/telemetry/logger';
+import { createMetrics, type Metrics } from '../../shared/telemetry/metrics';
+import { observePool } from '../../shared/telemetry/storage-observers';
+import type { EventStore } from '../../shared/ports/event-store.port';
+import { eventStoreFor } from './event-store';
 import { openDatabase, type DatabaseHandle } from './open-database';
-import { PostgresEventStore } from '../adapters/event-store/postgres.event-store';
-import { domainEventCodec } from '../domain/event-codec';
-import type { EventStore } from '../ports/event-store.port';
 
 export type Runtime = {
   config: Config;
@@ -23,20 +24,12 @@ export type Runtime = {
   close(): Promise<void>;
 };
 
-/** int8 as bigint, numeric as string: no float ever leaves the database. */
-export const PG_TYPES = {
-  getTypeParser: (oid: number, format?: 'text' | 'binary') => {
-    if (oid === types.builtins.INT8) return (value: string) => BigInt(value);
-    if (oid === types.builtins.NUMERIC) return (value: string) => value;
-    return types.getTypeParser(oid, format);
-  },
-} as const;
-
 export async function openRuntime(
   config: Config,
   options: { logger?: Logger; migrate?: boolean } = {},
 ): Promise<Runtime> {
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const openStore = eventStoreFor(config);
   const metrics = createMetrics();
   const database = await openDatabase(config, (line) => logger.info(line));
   try {
@@ -67,11 +60,7 @@ export async function openRuntime(
   // the query in flight fails on its own, and without a listener the process would crash.
   pool.on('connect', (client) => client.on('error', onClientError));
   observePool(pool, metrics);
-  const store = new PostgresEventStore({
-    connection: { pool },
-    codec: domainEventCodec,
-    observer: appendObserver(metrics),
-  });
+  const store = openStore(pool, metrics);
   return {
     config,
     logger,
