@@ -1,7 +1,9 @@
 // A TCP proxy between the test app and Postgres, so a test can take the database away from
 // the app alone: `down()` stops listening (new connections are refused) and cuts every open
 // connection; `up()` listens again on the same port. The test itself keeps reaching Postgres
-// directly, to look at what was (not) stored.
+// directly, to look at what was (not) stored. `cutOn(marker)` loses the connection in the
+// middle of one particular query instead: any connection whose client sends the marker (a
+// stream id, say) is cut before those bytes reach Postgres.
 import net from 'node:net';
 
 export type TcpProxy = Readonly<{
@@ -10,11 +12,14 @@ export type TcpProxy = Readonly<{
   via(url: string): string;
   down(): Promise<void>;
   up(): Promise<void>;
+  /** While set, a connection that sends `marker` (within one chunk) is cut at once. */
+  cutOn(marker: string | null): void;
   close(): Promise<void>;
 }>;
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
+  let cutMarker: Buffer | null = null;
   const track = (socket: net.Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -25,6 +30,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     track(upstream);
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
+    // Registered before the pipe, so a marked chunk is never forwarded.
+    client.on('data', (chunk: Buffer) => {
+      if (cutMarker === null || !chunk.includes(cutMarker)) return;
+      client.destroy();
+      upstream.destroy();
+    });
     client.pipe(upstream).pipe(client);
   });
   const listen = (port: number) =>
@@ -55,6 +66,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     down,
     up: () => (server.listening ? Promise.resolve() : listen(port)),
+    cutOn: (marker) => {
+      cutMarker = marker === null ? null : Buffer.from(marker);
+    },
     close: down,
   };
 }

@@ -34,11 +34,19 @@ type Ctx = Readonly<{ callerId: string; seed: string; metadata: EventMetadata; n
 const notFound = (what: string) => new DomainError('not_found', `no such ${what}`);
 const streamOf = (walletId: string) => walletStreamId(toWalletId(walletId));
 
-/** Loads a wallet the caller owns; anyone else's answers 404. */
-export async function ownWallet(deps: CommandDeps, walletId: string, callerId: string) {
+/**
+ * Loads a wallet the caller owns; anyone else's answers 404 "no such <what>" (a hold's
+ * wallet says "hold"). A failure to load propagates as it is: the store being unreachable
+ * is 503, never a 404 that tells the client the thing is gone.
+ */
+export async function ownWallet(
+  deps: CommandDeps,
+  walletId: string,
+  callerId: string,
+  what: 'wallet' | 'hold' = 'wallet',
+) {
   const loaded = await deps.wallets.load(walletId);
-  if (loaded.state.status === 'absent' || loaded.state.ownerId !== callerId)
-    throw notFound('wallet');
+  if (loaded.state.status === 'absent' || loaded.state.ownerId !== callerId) throw notFound(what);
   return loaded;
 }
 
@@ -140,9 +148,7 @@ export async function decideCaptureHold(
   }>,
   ctx: Ctx,
 ): Promise<Outcome> {
-  const source = await ownWallet(deps, input.walletId, ctx.callerId).catch(() => {
-    throw notFound('hold');
-  });
+  const source = await ownWallet(deps, input.walletId, ctx.callerId, 'hold');
   const { expired, state } = withExpiredHolds(deps, source, ctx.now);
   const target = await deps.wallets.load(input.targetWalletId);
   if (target.state.status === 'absent') throw notFound('wallet');
@@ -203,9 +209,7 @@ export async function decideReleaseHold(
   }>,
   ctx: Ctx,
 ): Promise<Outcome> {
-  const loaded = await ownWallet(deps, input.walletId, ctx.callerId).catch(() => {
-    throw notFound('hold');
-  });
+  const loaded = await ownWallet(deps, input.walletId, ctx.callerId, 'hold');
   const { expired, state } = withExpiredHolds(deps, loaded, ctx.now);
   const events = releaseHold(
     { type: 'ReleaseHold', walletId: toWalletId(input.walletId), holdId: toHoldId(input.holdId) },
