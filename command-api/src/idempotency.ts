@@ -4,7 +4,7 @@
 // byte for byte; the same key with another body gets 422 idempotency_key_reused.
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { canonicalJson } from '../../shared/adapters/event-store/event-hash';
+import { canonicalJson } from '../../shared/ports/canonical-json';
 import { DomainError } from '../../shared/errors/domain-error';
 import { IDEMPOTENCY_KEY_PATTERN } from '../../shared/http/idempotency-key';
 import type { EventStore, IdempotencyRecord } from '../../shared/ports/event-store.port';

@@ -4,7 +4,7 @@
 // events pointing at their stream's entry, and nulls where a request has no idempotency.
 import type { AppendRequest } from '../../ports/event-store.port';
 import { anEvent } from '../../testing/event-builders';
-import { canonicalJson } from './event-hash';
+import { canonicalJson } from '../../ports/canonical-json';
 import { layOutBatch, prepareAppend } from './postgres.append-batch.params';
 import { APPEND_BATCH_PARAMETER_TYPES } from './postgres.append-batch.sql';
 
