@@ -6,7 +6,8 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { RateLimitHooks } from '../../shared/http/rate-limit';
 import type { AuthDeps } from './routes/auth.routes';
 import { authRoutes, publicAuthRoutes } from './routes/auth.routes';
-import { holdRoutes, moneyRoutes } from './routes/money.routes';
+import { holdRoutes } from './routes/hold.routes';
+import { moneyRoutes } from './routes/money.routes';
 import { walletRoutes } from './routes/wallet.routes';
 
 export type CommandApiDeps = AuthDeps &

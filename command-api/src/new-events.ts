@@ -1,20 +1,34 @@
 // Domain events to appendable events: encoded to their latest schema, with deterministic ids
 // (so a command decided twice produces the same ids and the store keeps one copy) and the
-// request's metadata.
+// request's metadata. Every handler appends through appendTo.
+import { deterministicUuid } from '../../shared/domain/deterministic-uuid';
 import { encodeDomainEvent, type DomainEvent } from '../../shared/domain/event-codec';
-import type { EventMetadata, NewEvent } from '../../shared/ports/event-store.port';
-import { deterministicUuid } from './command-runner';
+import type {
+  EventMetadata,
+  ExpectedVersion,
+  StreamAppend,
+} from '../../shared/ports/event-store.port';
 
-export function newEvents(
+/**
+ * One stream's part of an append: `events` after `expectedVersion`, their ids derived from
+ * `seed` (give each stream of one command its own seed).
+ */
+export function appendTo(
+  streamId: string,
+  expectedVersion: ExpectedVersion,
   events: readonly DomainEvent[],
   seed: string,
   metadata: EventMetadata,
-): NewEvent[] {
-  return events.map((event, index) => ({
-    eventId: deterministicUuid(`${seed}:${index}`),
-    ...encodeDomainEvent(event),
-    metadata,
-  }));
+): StreamAppend {
+  return {
+    streamId,
+    expectedVersion,
+    events: events.map((event, index) => ({
+      eventId: deterministicUuid(`${seed}:${index}`),
+      ...encodeDomainEvent(event),
+      metadata,
+    })),
+  };
 }
 
 export const metadataFor = (

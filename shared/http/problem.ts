@@ -35,6 +35,14 @@ export function problem(code: ErrorCode, detail?: string, extra: Record<string, 
   return body;
 }
 
+/**
+ * A business rejection as the client sees it: its code, message and safe details. The error
+ * handler answers a thrown DomainError with it; the command runner stores a recorded one.
+ */
+export function rejectionProblem(error: DomainError): ProblemDetails & { detail: string } {
+  return problem(error.code, error.message, error.details);
+}
+
 /** Fastify's own error codes for malformed requests, mapped onto ours. */
 const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
@@ -50,9 +58,7 @@ const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
 };
 
 export function toProblem(error: unknown, instance: string): ProblemDetails {
-  if (error instanceof DomainError) {
-    return { ...problem(error.code, error.message, error.details), instance };
-  }
+  if (error instanceof DomainError) return { ...rejectionProblem(error), instance };
   // Postgres unreachable (wrapped by the event store, or raw from a read), or another
   // dependency failure worth a retry: 503 with Retry-After, and its message stays in the log.
   if (error instanceof InfraError || isDependencyUnavailable(error)) {

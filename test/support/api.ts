@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createCommandDeps } from '../../command-api/src/command-deps';
 import { runCommand } from '../../command-api/src/command-runner';
-import { decideGrantRole } from '../../command-api/src/handlers/user.handlers';
+import { handleGrantRole } from '../../command-api/src/handlers/user.handlers';
 import { assertKeepsContract } from './openapi-contract';
 import type { TestApp } from './test-app';
 
@@ -66,8 +66,8 @@ export async function withRole(app: TestApp, user: User, role: string): Promise<
     name: 'grant_role',
     lockKeys: [user.userId],
     idempotency: null,
-    decide: () =>
-      decideGrantRole(deps, {
+    handle: () =>
+      handleGrantRole(deps, {
         userId: user.userId,
         role,
         seed: randomUUID(),

@@ -2,7 +2,8 @@
 // expected version (no double spending); the target with its exact version only when a
 // balance maximum applies to it (user wallets), otherwise without a check, so a hot merchant
 // wallet never makes payers retry. A business rejection is recorded on the source as
-// TransferRejected and answered 422 with the transferId, stored under the Idempotency-Key.
+// TransferRejected and returned as the Outcome's rejection, carrying the transferId (the
+// runner answers it 422 and stores that answer under the Idempotency-Key).
 import { DomainError } from '../../../shared/errors/domain-error';
 import { money, type CurrencyCode } from '../../../shared/domain/money/money';
 import { movementId as toMovementId, walletId as toWalletId } from '../../../shared/domain/ids';
@@ -12,13 +13,12 @@ import type { PayMerchant, TransferMoney } from '../../../shared/domain/wallet/w
 import type { WalletEvent } from '../../../shared/domain/wallet/wallet.events';
 import { walletStreamId } from '../../../shared/domain/wallet/wallet.streams';
 import type { WalletState } from '../../../shared/domain/wallet/wallet.state';
-import { problem } from '../../../shared/http/problem';
 import type { EventMetadata, ExpectedVersion } from '../../../shared/ports/event-store.port';
 import type { CommandDeps } from '../command-deps';
 import type { Outcome } from '../command-runner';
 import type { Loaded } from '../../../shared/aggregates/aggregate-repository';
-import { newEvents } from '../new-events';
-import { ownerPlan } from './owner-plan';
+import { appendTo } from '../new-events';
+import { loadOwnerPlan, loadOwnWallet } from './wallet-owners';
 
 export type MovementInput = Readonly<{
   kind: 'transfer' | 'payment';
@@ -36,14 +36,8 @@ export type MovementInput = Readonly<{
   openTarget?: (target: Loaded<WalletState>) => WalletEvent[];
 }>;
 
-const notFound = (what: string) => new DomainError('not_found', `no such ${what}`);
-
-export async function decideMovement(deps: CommandDeps, input: MovementInput): Promise<Outcome> {
-  const source = await deps.wallets.load(input.sourceWalletId);
-  // Someone else's wallet answers exactly like a missing one: no existence leak.
-  if (source.state.status === 'absent' || source.state.ownerId !== input.callerId) {
-    throw notFound('wallet');
-  }
+export async function handleMovement(deps: CommandDeps, input: MovementInput): Promise<Outcome> {
+  const source = await loadOwnWallet(deps, input.sourceWalletId, input.callerId);
   const target = await deps.wallets.load(input.targetWalletId);
   const opening = input.openTarget?.(target) ?? [];
   const targetState = opening.reduce(deps.wallets.evolveWith, target.state);
@@ -62,26 +56,32 @@ export async function decideMovement(deps: CommandDeps, input: MovementInput): P
   }
   const body = accepted(input);
   if (decided.source.length === 0) return { status: 201, body }; // An exact retry: no change.
-  const targetEvents = [...opening, ...decided.target];
+  const { movementId, metadata } = input;
   return {
     status: 201,
     body,
     append: {
       streams: [
-        {
-          streamId: walletStreamId(toWalletId(input.sourceWalletId)),
-          expectedVersion: source.version,
-          events: newEvents(decided.source, `${input.movementId}:source`, input.metadata),
-        },
-        {
-          streamId: walletStreamId(toWalletId(input.targetWalletId)),
-          expectedVersion: targetExpectation(target, opening.length > 0),
-          events: newEvents(targetEvents, `${input.movementId}:target`, input.metadata),
-        },
+        appendTo(
+          streamOf(input.sourceWalletId),
+          source.version,
+          decided.source,
+          `${movementId}:source`,
+          metadata,
+        ),
+        appendTo(
+          streamOf(input.targetWalletId),
+          targetExpectation(target, opening.length > 0),
+          [...opening, ...decided.target],
+          `${movementId}:target`,
+          metadata,
+        ),
       ],
     },
   };
 }
+
+const streamOf = (walletId: string) => walletStreamId(toWalletId(walletId));
 
 function targetExpectation(target: Loaded<WalletState>, opening: boolean): ExpectedVersion {
   if (opening) return 'no-stream';
@@ -101,13 +101,13 @@ async function commandOf(
     targetWalletId: toWalletId(input.targetWalletId),
     amount: money(input.currency, input.amountMinor),
     ...(input.note !== undefined ? { note: input.note } : {}),
-    actorPlan: await ownerPlan(deps, source),
+    actorPlan: await loadOwnerPlan(deps, source),
     now: input.now,
   };
   if (input.kind === 'payment') {
     return { type: 'PayMerchant', ...common, reference: input.reference ?? '' };
   }
-  return { type: 'TransferMoney', ...common, targetPlan: await ownerPlan(deps, target) };
+  return { type: 'TransferMoney', ...common, targetPlan: await loadOwnerPlan(deps, target) };
 }
 
 const idField = (input: MovementInput) =>
@@ -125,20 +125,15 @@ function accepted(input: MovementInput) {
   };
 }
 
+/** The rejection, recorded on the source and answered with the movement's id. */
 function rejected(input: MovementInput, error: DomainError, events: WalletEvent[]): Outcome {
   // The rejection's own details (which limit, the amount) help a client say why in words.
-  const body = problem(error.code, error.message, { ...error.details, ...idField(input) });
+  const details = { ...error.details, ...idField(input) };
+  const seed = `${input.movementId}:rejected`;
   return {
-    status: body.status,
-    body,
+    rejection: new DomainError(error.code, error.message, details),
     append: {
-      streams: [
-        {
-          streamId: walletStreamId(toWalletId(input.sourceWalletId)),
-          expectedVersion: 'any',
-          events: newEvents(events, `${input.movementId}:rejected`, input.metadata),
-        },
-      ],
+      streams: [appendTo(streamOf(input.sourceWalletId), 'any', events, seed, input.metadata)],
     },
   };
 }

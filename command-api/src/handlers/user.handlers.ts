@@ -2,7 +2,6 @@
 // written in the same transaction as UserRegistered, so two registrations of one e-mail can
 // never both succeed, and login finds the user without waiting for a read model. The
 // password hash goes with the same append into the credentials table, never into the event.
-import { DomainError } from '../../../shared/errors/domain-error';
 import { userId as toUserId } from '../../../shared/domain/ids';
 import { grantRole, register } from '../../../shared/domain/user/user.decider';
 import { normalizeEmail } from '../../../shared/domain/user/user.events';
@@ -10,7 +9,8 @@ import { userStreamId } from '../../../shared/domain/user/user.streams';
 import type { EventMetadata } from '../../../shared/ports/event-store.port';
 import type { CommandDeps } from '../command-deps';
 import type { Outcome } from '../command-runner';
-import { newEvents } from '../new-events';
+import { appendTo } from '../new-events';
+import { notFound } from '../not-found';
 
 export const EMAIL_CLAIM_SCOPE = 'email';
 
@@ -34,11 +34,7 @@ export function decideRegister(
     body: { userId: input.userId },
     append: {
       streams: [
-        {
-          streamId: userStreamId(userId),
-          expectedVersion: 'no-stream',
-          events: newEvents(events, `register:${input.userId}`, input.metadata),
-        },
+        appendTo(userStreamId(userId), 'no-stream', events, `register:${userId}`, input.metadata),
       ],
       uniqueClaims: [{ scope: EMAIL_CLAIM_SCOPE, value: email, ownerId: input.userId }],
       credentials: [{ userId: input.userId, passwordHash: input.passwordHash }],
@@ -46,7 +42,7 @@ export function decideRegister(
   };
 }
 
-export async function decideGrantRole(
+export async function handleGrantRole(
   deps: CommandDeps,
   input: Readonly<{
     userId: string;
@@ -56,20 +52,14 @@ export async function decideGrantRole(
   }>,
 ): Promise<Outcome> {
   const loaded = await deps.users.load(input.userId);
-  if (loaded.state.status === 'absent') throw new DomainError('not_found', 'no such user');
+  if (loaded.state.status === 'absent') throw notFound('user');
   const userId = toUserId(input.userId);
   const events = grantRole({ type: 'GrantRole', userId, role: input.role }, loaded.state);
   return {
     status: 200,
     body: { userId: input.userId, role: input.role, changed: events.length > 0 },
     append: {
-      streams: [
-        {
-          streamId: userStreamId(userId),
-          expectedVersion: loaded.version,
-          events: newEvents(events, input.seed, input.metadata),
-        },
-      ],
+      streams: [appendTo(userStreamId(userId), loaded.version, events, input.seed, input.metadata)],
     },
   };
 }

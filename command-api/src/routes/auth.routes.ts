@@ -25,6 +25,7 @@ import type { CommandDeps } from '../command-deps';
 import { runCommand } from '../command-runner';
 import { decideRegister, EMAIL_CLAIM_SCOPE } from '../handlers/user.handlers';
 import { metadataFor } from '../new-events';
+import { notFound } from '../not-found';
 import { sendCommandReply } from './reply';
 import { MeSchema, RegisteredSchema, TokenPairSchema } from '../command-responses';
 
@@ -98,7 +99,7 @@ export function publicAuthRoutes(deps: AuthDeps): FastifyPluginAsync {
             name: 'register',
             lockKeys: [`email:${normalizeEmail(request.body.email)}`],
             idempotency: null,
-            decide: async () =>
+            handle: async () =>
               decideRegister({
                 userId,
                 email: request.body.email,
@@ -176,7 +177,7 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsync {
       async (request) => {
         const { userId } = principalOf(request);
         const { state } = await deps.users.load(userId);
-        if (state.status === 'absent') throw new DomainError('not_found', 'no such user');
+        if (state.status === 'absent') throw notFound('user');
         return {
           userId,
           email: state.email,

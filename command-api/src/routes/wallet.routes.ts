@@ -19,11 +19,12 @@ import {
   ReasonSchema,
   WalletIdParams,
 } from '../../../shared/http/schemas';
+import { commandContext } from '../command-context';
 import type { CommandDeps } from '../command-deps';
 import { runCommand } from '../command-runner';
-import { decideAdjustment, decideFreeze, decideOpenWallet } from '../handlers/wallet.handlers';
-import { commandContext } from './money.routes';
+import { decideOpenWallet, handleAdjustment, handleFreeze } from '../handlers/wallet.handlers';
 import { sendCommandReply } from './reply';
+import { KEY_ACCEPTED, KEY_REQUIRED, SECURED } from './route-options';
 import { AdjustedSchema, OpenedWalletSchema, WalletStatusSchema } from '../command-responses';
 
 const OpenWalletBody = z.strictObject({ currency: CurrencySchema.optional() });
@@ -34,11 +35,9 @@ const AdjustmentBody = z.strictObject({
   direction: z.enum(['credit', 'debit']),
   reason: ReasonSchema,
 });
-const secured = { security: [{ bearer: [] }] };
 const WALLET_ERRORS = [...ALWAYS, ...AUTHENTICATED, ...WITH_BODY, ...COMMAND] as const;
 /** Admin routes: 403 for other callers, 404 for a missing wallet. */
 const ADMIN_ERRORS = [...WALLET_ERRORS, 403, 404] as const;
-const keyAccepted = { idempotencyKey: 'optional', ledgerPosition: true } as const;
 
 export function walletRoutes(deps: CommandDeps): FastifyPluginAsync {
   return async (root) => {
@@ -61,8 +60,8 @@ function postWalletsRoute(app: ZodApp, deps: CommandDeps): void {
       schema: {
         body: OpenWalletBody.nullish(),
         tags: ['wallets'],
-        ...secured,
-        contract: keyAccepted,
+        ...SECURED,
+        contract: KEY_ACCEPTED,
         response: responses({ 201: OpenedWalletSchema }, WALLET_ERRORS),
       },
     },
@@ -73,7 +72,7 @@ function postWalletsRoute(app: ZodApp, deps: CommandDeps): void {
         name: 'open_wallet',
         lockKeys: [ctx.seed],
         idempotency: ctx.idempotency,
-        decide: async () => decideOpenWallet(ctx.seed, currency, 'user', ctx),
+        handle: async () => decideOpenWallet(ctx.seed, currency, 'user', ctx),
       });
       return sendCommandReply(reply, result);
     },
@@ -88,8 +87,8 @@ function postAdminWalletsWalletIdFreezeRoute(app: ZodApp, deps: CommandDeps): vo
         params: WalletIdParams,
         body: FreezeBody,
         tags: ['admin'],
-        ...secured,
-        contract: keyAccepted,
+        ...SECURED,
+        contract: KEY_ACCEPTED,
         response: responses({ 200: WalletStatusSchema }, ADMIN_ERRORS),
       },
     },
@@ -101,8 +100,8 @@ function postAdminWalletsWalletIdFreezeRoute(app: ZodApp, deps: CommandDeps): vo
         name: 'freeze_wallet',
         lockKeys: [walletId],
         idempotency: ctx.idempotency,
-        decide: () =>
-          decideFreeze(deps, { walletId, freeze: true, reason: request.body.reason }, ctx),
+        handle: () =>
+          handleFreeze(deps, { walletId, freeze: true, reason: request.body.reason }, ctx),
       });
       return sendCommandReply(reply, result);
     },
@@ -116,8 +115,8 @@ function postAdminWalletsWalletIdUnfreezeRoute(app: ZodApp, deps: CommandDeps): 
       schema: {
         params: WalletIdParams,
         tags: ['admin'],
-        ...secured,
-        contract: keyAccepted,
+        ...SECURED,
+        contract: KEY_ACCEPTED,
         response: responses({ 200: WalletStatusSchema }, ADMIN_ERRORS),
       },
     },
@@ -129,7 +128,7 @@ function postAdminWalletsWalletIdUnfreezeRoute(app: ZodApp, deps: CommandDeps): 
         name: 'unfreeze_wallet',
         lockKeys: [walletId],
         idempotency: ctx.idempotency,
-        decide: () => decideFreeze(deps, { walletId, freeze: false, reason: 'unfreeze' }, ctx),
+        handle: () => handleFreeze(deps, { walletId, freeze: false, reason: 'unfreeze' }, ctx),
       });
       return sendCommandReply(reply, result);
     },
@@ -144,8 +143,8 @@ function postAdminWalletsWalletIdAdjustmentsRoute(app: ZodApp, deps: CommandDeps
         params: WalletIdParams,
         body: AdjustmentBody,
         tags: ['admin'],
-        ...secured,
-        contract: { idempotencyKey: 'required', ledgerPosition: true },
+        ...SECURED,
+        contract: KEY_REQUIRED,
         // Adjustments share the money routes' per-user rate limit.
         response: responses({ 201: AdjustedSchema }, ADMIN_ERRORS, [429]),
       },
@@ -162,8 +161,8 @@ function postAdminWalletsWalletIdAdjustmentsRoute(app: ZodApp, deps: CommandDeps
         // its lock serialises them in this process (cross-process needs the store's fix).
         lockKeys: [walletId, systemWalletId('adjustments', body.currency)],
         idempotency: ctx.idempotency,
-        decide: () =>
-          decideAdjustment(
+        handle: () =>
+          handleAdjustment(
             deps,
             {
               walletId,
