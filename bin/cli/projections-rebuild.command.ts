@@ -1,11 +1,11 @@
 // `tng projections rebuild <name>`: replays the whole log into shadow tables while the live
 // ones keep serving, then swaps them in one transaction (projector/src/rebuild.ts). Progress
 // goes to stderr; the result is the count of events applied, the time and the rate.
-import { readCheckpoints } from '../../projector/src/checkpoint.store';
 import { rebuildProjection } from '../../projector/src/rebuild';
 import type { CommandResult } from '../../shared/cli/cli-output';
 import { withCliRuntime } from './cli-runtime';
 import { encodePosition, START_POSITION } from '../../shared/ports/event-store.port';
+import { readCheckpoint } from '../../shared/subscriptions/checkpoint.store';
 import { projectionNamed } from './projection-name';
 import { replayWithProgress } from './replay-with-progress';
 
@@ -17,7 +17,7 @@ export async function projectionsRebuild(name: string): Promise<CommandResult> {
       `rebuild ${name}`,
       (deps) => rebuildProjection(deps, projection),
     );
-    const position = (await readCheckpoints(runtime.pool)).get(name) ?? START_POSITION;
+    const position = (await readCheckpoint(runtime.pool, name)) ?? START_POSITION;
     const result = {
       projection: name,
       applied,

@@ -2,12 +2,12 @@
 // between them. The lag is approximate: global positions are taken at insert and commit in
 // (transaction, position) order, so head minus checkpoint is close to, not exactly, the
 // number of events left; it is never shown below zero.
-import { readCheckpointStatus } from '../../projector/src/cli/checkpoint-status';
 import type { CommandResult } from '../../shared/cli/cli-output';
 import { withCliRuntime } from './cli-runtime';
 import { textTable } from '../../shared/cli/text-table';
 import { encodePosition, START_POSITION } from '../../shared/ports/event-store.port';
 import { PROJECTION_NAMES } from '../../shared/read-models/read-model-names';
+import { readCheckpointStatus } from '../../shared/subscriptions/checkpoint.store';
 
 type StatusRow = Readonly<{
   name: string; position: string; lag: number; updatedAt: string | null;
@@ -16,7 +16,7 @@ type StatusRow = Readonly<{
 export async function projectionsStatus(): Promise<CommandResult> {
   return withCliRuntime(async (runtime) => {
     // Checkpoints first: read after the head, they could be ahead of it and show no lag.
-    const checkpoints = await readCheckpointStatus(runtime.pool);
+    const checkpoints = await readCheckpointStatus(runtime.pool, PROJECTION_NAMES);
     const head = await runtime.store.headPosition();
     const rows: StatusRow[] = PROJECTION_NAMES.map((name) => {
       const checkpoint = checkpoints.get(name);

@@ -4,7 +4,7 @@
 // replay, see copy-indexes.ts) and storage parameters (a fillfactor set by a migration), so
 // the tables swapped in are the live ones again, names of indexes included.
 import type { Pool, PoolClient } from 'pg';
-import { CHECKPOINT_TABLE } from './checkpoint.store';
+import { deleteCheckpoint } from '../../shared/subscriptions/checkpoint.store';
 import { planCopyIndexes, restoreIndexNames } from './copy-indexes';
 import {
   replaySessionOf,
@@ -57,7 +57,7 @@ export async function dropCopy(pool: Pool, copy: Copy): Promise<void> {
   for (const table of copy.projection.tables) {
     await pool.query(`drop table if exists ${copyName(copy, table)}`);
   }
-  await pool.query(`delete from ${CHECKPOINT_TABLE} where name = $1`, [copy.checkpointName]);
+  await deleteCheckpoint(pool, copy.checkpointName);
 }
 
 /**

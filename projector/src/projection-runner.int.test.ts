@@ -7,9 +7,9 @@ import { createLogger } from '../../shared/telemetry/logger';
 import { createMetrics } from '../../shared/telemetry/metrics';
 import { lastWrittenPosition } from '../../shared/testing/last-written-position';
 import { comparePositions } from '../../shared/ports/event-store.port';
-import { readCheckpoint } from './checkpoint.store';
+import { readCheckpoint } from '../../shared/subscriptions/checkpoint.store';
 import { liveTables, type Projection } from './projection';
-import { applyNextBatch, runProjection } from './projection-runner';
+import { applyNextBatch, startProjection } from './projection-runner';
 import { createProjections } from './projections/registry';
 import { rebuildProjection } from './rebuild';
 import {
@@ -122,17 +122,14 @@ test('two runners on one projection apply each event once', async () => {
     pool: database.pool, store: database.store, batchSizeMax: BATCH,
     logger: createLogger({ level: 'silent' }), metrics: createMetrics(),
   };
-  const controller = new AbortController();
-  const runs = committed.map((ids) =>
-    runProjection({ ...deps, projection: countingInto(ids) }, controller.signal));
+  const runs = committed.map((ids) => startProjection(deps, countingInto(ids)));
   const last = await lastWrittenPosition(database.pool);
   for (let wait = 0; wait < RUNNERS_WAIT_STEPS_MAX; wait += 1) {
     const at = await readCheckpoint(database.pool, inner.name);
     if (at && comparePositions(at, last) >= 0) break;
     await sleep(10);
   }
-  controller.abort();
-  await Promise.all(runs);
+  await Promise.all(runs.map((run) => run.stop()));
 
   const events = await database.pool.query<{ event_id: string }>(
     'select event_id::text from events order by event_id',

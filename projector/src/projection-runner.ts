@@ -1,23 +1,31 @@
-// Keeps one projection up to date: each step locks the projection's checkpoint row, reads the
-// next batch of events after it, applies them and moves the checkpoint, all in one
-// transaction. A crash between steps loses nothing and applies nothing twice. Each batch that
-// applies events is measured (events and duration, per projection); idle steps are not.
+// A projection as a subscriber of the shared subscription runner (shared/subscriptions): its
+// applier runs in the transaction that moves its checkpoint ('with-checkpoint'), so a crash or
+// a replay never applies an event twice. The live runner reports to the projection metrics
+// (tng_projection_position, tng_projection_lag_events, tng_projector_batch_*).
 import type { Pool } from 'pg';
 import type { EventStore, Position } from '../../shared/ports/event-store.port';
+import type { InTransactionSubscriber } from '../../shared/subscriptions/subscriber';
+import { reportProjectionProgress } from '../../shared/subscriptions/subscription-metrics';
+import { startSubscription, type Subscription } from '../../shared/subscriptions/subscription-runner';
+import { stepSubscription, type StepResult } from '../../shared/subscriptions/subscription-step';
 import type { Logger } from '../../shared/telemetry/logger';
 import type { Metrics } from '../../shared/telemetry/metrics';
-import { lockCheckpoint, saveCheckpoint } from './checkpoint.store';
-import { liveTables, type AfterCommit, type Projection, type TableNames } from './projection';
-import { readBatch } from './read-batch';
-import { inTransaction } from './transaction';
+import { liveTables, type Projection, type TableNames } from './projection';
 
-export const IDLE_WAIT_MS_MAX = 1_000;
-export const ERROR_BACKOFF_MS_MIN = 100;
-export const ERROR_BACKOFF_MS_MAX = 5_000;
+/** The projection writing into `tables` under the checkpoint `name` (live ones by default). */
+export function projectionSubscriber(
+  projection: Projection,
+  tables: TableNames = liveTables(projection),
+  name: string = projection.name,
+): InTransactionSubscriber {
+  return {
+    name,
+    delivery: 'with-checkpoint',
+    handle: (events, client) => projection.apply(client, events, tables),
+  };
+}
 
-export type StepResult = { applied: number; position: Position; afterCommit?: AfterCommit };
-
-/** Applies at most `batchSizeMax` events to `tables` under the checkpoint named `name`. */
+/** One batch of at most `batchSizeMax` events into `tables` under the checkpoint `checkpointName`. */
 export async function applyNextBatch(deps: {
   pool: Pool;
   store: EventStore;
@@ -26,69 +34,24 @@ export async function applyNextBatch(deps: {
   tables: TableNames;
   batchSizeMax: number;
   until?: Position;
-}): Promise<StepResult> {
-  return inTransaction(deps.pool, async (client) => {
-    // The row lock is held to commit: a second runner on the same projection waits here and
-    // then reads after the position this one saved, so each event is applied once.
-    const after = await lockCheckpoint(client, deps.checkpointName);
-    const events = await readBatch(deps.store, after, deps.batchSizeMax, deps.until);
-    const last = events.at(-1);
-    if (!last) return { applied: 0, position: after };
-    const afterCommit = await deps.projection.apply(client, events, deps.tables);
-    await saveCheckpoint(client, deps.checkpointName, last.position);
-    return {
-      applied: events.length,
-      position: last.position,
-      afterCommit: afterCommit ?? undefined,
-    };
-  });
+}): Promise<StepResult & { applied: number }> {
+  const subscriber = projectionSubscriber(deps.projection, deps.tables, deps.checkpointName);
+  const step = await stepSubscription(deps, subscriber);
+  return { ...step, applied: step.handled };
 }
 
-export type RunnerDeps = {
+export type ProjectionRunnerDeps = Readonly<{
   pool: Pool;
   store: EventStore;
-  projection: Projection;
   batchSizeMax: number;
-  logger: Logger;
+  logger: Pick<Logger, 'error' | 'warn'>;
   metrics: Metrics;
-  onAdvance?: (name: string, position: Position) => void;
-};
+}>;
 
-/** Runs until `signal` aborts; returns a promise that settles when the loop has stopped. */
-export async function runProjection(deps: RunnerDeps, signal: AbortSignal): Promise<void> {
-  const { projection, logger, metrics } = deps;
-  const tables = liveTables(projection);
-  let backoffMs = ERROR_BACKOFF_MS_MIN;
-  while (!signal.aborted) {
-    try {
-      const started = performance.now();
-      const step = await applyNextBatch({ ...deps, checkpointName: projection.name, tables });
-      backoffMs = ERROR_BACKOFF_MS_MIN;
-      if (step.applied > 0) {
-        const labels = { projection: projection.name };
-        metrics.projectorBatchEvents.observe(labels, step.applied);
-        metrics.projectorBatchDuration.observe(labels, (performance.now() - started) / 1_000);
-      }
-      metrics.projectionPosition.set(
-        { projection: projection.name },
-        Number(step.position.globalPosition),
-      );
-      if (step.applied > 0) {
-        // Caches are written after commit and may fail: they serve speed, never correctness.
-        await step
-          .afterCommit?.()
-          .catch((error: unknown) =>
-            logger.warn({ err: error, projection: projection.name }, 'after-commit work failed'),
-          );
-        deps.onAdvance?.(projection.name, step.position);
-        continue;
-      }
-      await deps.store.waitForAppend(IDLE_WAIT_MS_MAX);
-    } catch (error) {
-      if (signal.aborted) break;
-      logger.error({ err: error, projection: projection.name }, 'projection step failed');
-      await new Promise((resolve) => setTimeout(resolve, backoffMs));
-      backoffMs = Math.min(backoffMs * 2, ERROR_BACKOFF_MS_MAX);
-    }
-  }
+/** Keeps the live tables of `projection` up to date until stopped. */
+export function startProjection(deps: ProjectionRunnerDeps, projection: Projection): Subscription {
+  return startSubscription(
+    { ...deps, onProgress: reportProjectionProgress(deps.metrics) },
+    projectionSubscriber(projection),
+  );
 }

@@ -3,10 +3,11 @@
 // writes the checkpoint in the same transaction, so an event is never applied twice.
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '../../shared/ports/event-store.port';
+import type { AfterCommit } from '../../shared/subscriptions/subscriber';
 
 /** Maps each logical table name to the physical one to write (live, shadow or scratch). */
 export type TableNames = Readonly<Record<string, string>>;
-export type AfterCommit = () => Promise<void>;
+export type { AfterCommit };
 
 export interface Projection {
   readonly name: string;

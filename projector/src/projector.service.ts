@@ -1,11 +1,11 @@
-// The projector service: one runner per projection, each tailing the event log from its own
-// checkpoint. Stopping waits for the runners' current batches to finish.
+// The projector service: one subscription per projection, each tailing the event log from its
+// own checkpoint. Stopping waits for the subscriptions' current batches to commit.
 import type { Pool } from 'pg';
 import type { Cache } from '../../shared/ports/cache.port';
 import type { EventStore } from '../../shared/ports/event-store.port';
 import type { Logger } from '../../shared/telemetry/logger';
 import type { Metrics } from '../../shared/telemetry/metrics';
-import { runProjection } from './projection-runner';
+import { startProjection } from './projection-runner';
 import { createProjections } from './projections/registry';
 
 export type ProjectorDeps = {
@@ -18,15 +18,13 @@ export type ProjectorDeps = {
 };
 
 export function startProjector(deps: ProjectorDeps): { stop(): Promise<void> } {
-  const controller = new AbortController();
   const runs = [...createProjections(deps.cache).values()].map((projection) =>
-    runProjection({ ...deps, projection }, controller.signal),
+    startProjection(deps, projection),
   );
   deps.logger.info({ projections: runs.length }, 'projector started');
   return {
     stop: async () => {
-      controller.abort();
-      await Promise.allSettled(runs);
+      await Promise.allSettled(runs.map((run) => run.stop()));
     },
   };
 }

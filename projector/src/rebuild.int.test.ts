@@ -3,7 +3,7 @@
 // including a replay that runs out of row memory and writes back mid-way. Also that the swap
 // leaves the live tables as the migration made them (primary keys, index names) and no
 // shadow tables or checkpoints behind.
-import { readCheckpoint } from './checkpoint.store';
+import { readCheckpoint } from '../../shared/subscriptions/checkpoint.store';
 import { rebuildProjection } from './rebuild';
 import { createProjections } from './projections/registry';
 import { createWalletsProjection } from './projections/wallets.projection';

@@ -15,7 +15,12 @@
 // embedded default, cannot reach the server's in-process cache, so it could not purge anyway.
 import type { Pool } from 'pg';
 import { START_POSITION, type EventStore } from '../../shared/ports/event-store.port';
-import { lockCheckpoint, readCheckpoint, saveCheckpoint } from './checkpoint.store';
+import {
+  lockCheckpoint,
+  readCheckpoint,
+  saveCheckpoint,
+} from '../../shared/subscriptions/checkpoint.store';
+import { inTransaction } from '../../shared/subscriptions/in-transaction';
 import { copyOf, createCopy, dropCopy, swapCopyIn } from './copy-tables';
 import type { Projection } from './projection';
 import {
@@ -26,7 +31,6 @@ import {
   type ReplayDeps,
 } from './replay';
 import { diffCopy, type Difference } from './table-diff';
-import { inTransaction } from './transaction';
 
 export type { Progress } from './replay';
 export type { Difference } from './table-diff';

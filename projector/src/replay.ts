@@ -16,10 +16,10 @@ import {
   type Position,
   type RecordedEvent,
 } from '../../shared/ports/event-store.port';
-import { lockCheckpoint, saveCheckpoint } from './checkpoint.store';
+import { lockCheckpoint, saveCheckpoint } from '../../shared/subscriptions/checkpoint.store';
+import { inTransaction } from '../../shared/subscriptions/in-transaction';
+import { readBatch } from '../../shared/subscriptions/read-batch';
 import type { Copy } from './copy-tables';
-import { readBatch } from './read-batch';
-import { inTransaction } from './transaction';
 
 /** A guard on catch-up: far above any lag a paused runner could leave, so reaching it is a bug. */
 export const CATCH_UP_BATCHES_MAX = 100_000;

@@ -10,7 +10,7 @@ import {
   type Position,
 } from '../../shared/ports/event-store.port';
 import { lastWrittenPosition } from '../../shared/testing/last-written-position';
-import { readCheckpoint } from './checkpoint.store';
+import { readCheckpoint } from '../../shared/subscriptions/checkpoint.store';
 import { liveTables, type Projection } from './projection';
 import { applyNextBatch } from './projection-runner';
 import { createProjections } from './projections/registry';

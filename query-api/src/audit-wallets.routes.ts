@@ -12,6 +12,7 @@ import { EmailSchema, IdSchema } from '../../shared/http/schemas';
 import { ALWAYS, AUTHENTICATED, responses } from '../../shared/http/responses';
 import { WalletViewSchema } from './query-responses';
 import { listWallets } from './wallet-queries';
+import { reads } from './route-read-models';
 
 const AuditWalletsQuery = PageQuerySchema.extend({
   ownerEmail: EmailSchema.optional(),
@@ -32,6 +33,7 @@ export function auditWalletsRoutes(deps: { pool: Pool }): FastifyPluginAsync {
     app.get(
       '/v1/audit/wallets',
       {
+        config: reads('users', 'wallets'),
         schema: {
           querystring: AuditWalletsQuery,
           response: responses(

@@ -22,6 +22,7 @@ import { IdSchema } from '../../shared/http/schemas';
 import { encodePosition, type EventStore } from '../../shared/ports/event-store.port';
 import { parseInstant } from '../../shared/time/instant';
 import { InstantQuerySchema } from './instant-query';
+import { reads } from './route-read-models';
 import { AuditEventPageSchema, BalanceAtSchema } from './query-responses';
 
 /** Auditor routes: the bearer token and a role (403), X-Min-Position like every query. */
@@ -38,6 +39,7 @@ export function auditRoutes(deps: { store: EventStore }): FastifyPluginAsync {
     app.get(
       '/v1/audit/streams/:streamId',
       {
+        config: reads(), // The event log itself: X-Min-Position has nothing to wait for.
         schema: {
           params: z.strictObject({ streamId: IdSchema }),
           querystring: PageQuerySchema,
@@ -74,6 +76,7 @@ export function auditRoutes(deps: { store: EventStore }): FastifyPluginAsync {
     app.get(
       '/v1/audit/wallets/:walletId/balance-at',
       {
+        config: reads(), // Replayed from the wallet's stream.
         schema: {
           params: z.strictObject({ walletId: IdSchema }),
           querystring: z.strictObject({ at: InstantQuerySchema }),

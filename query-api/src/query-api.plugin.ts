@@ -14,6 +14,7 @@ import { ALWAYS, AUTHENTICATED, responses } from '../../shared/http/responses';
 import { IdSchema } from '../../shared/http/schemas';
 import { walletCacheKey } from '../../shared/read-models/read-model-names';
 import { waitForPosition } from './position-waiter';
+import { readModelsOf, reads } from './route-read-models';
 import { findTransfer, findWallet, listWallets, type WalletView } from './wallet-queries';
 import { auditRoutes } from './audit.routes';
 import { auditWalletsRoutes } from './audit-wallets.routes';
@@ -44,7 +45,8 @@ export function queryApi(deps: QueryApiDeps): FastifyPluginAsync {
       await deps.authenticate(request);
       const token = request.headers['x-min-position'];
       if (typeof token === 'string') {
-        await waitForPosition(deps.pool, token, deps.readYourWritesWaitMsMax);
+        const readModels = readModelsOf(request);
+        await waitForPosition(deps.pool, token, readModels, deps.readYourWritesWaitMsMax);
       }
     });
 
@@ -68,6 +70,7 @@ function getWalletsRoute(app: ZodApp, deps: QueryApiDeps): void {
   app.get(
     '/v1/wallets',
     {
+      config: reads('wallets'),
       schema: {
         querystring: PageQuerySchema,
         tags: ['wallets'],
@@ -88,6 +91,7 @@ function getWalletsWalletIdRoute(app: ZodApp, deps: QueryApiDeps): void {
   app.get(
     '/v1/wallets/:walletId',
     {
+      config: reads('wallets'),
       schema: {
         params: WalletParams,
         tags: ['wallets'],
@@ -103,6 +107,8 @@ function getWalletsWalletIdTransactionsRoute(app: ZodApp, deps: QueryApiDeps): v
   app.get(
     '/v1/wallets/:walletId/transactions',
     {
+      // The failure reason of a failed movement comes from rm_transfers.
+      config: reads('wallets', 'transfers'),
       schema: {
         params: WalletParams,
         querystring: HistoryQuerySchema,
@@ -130,6 +136,7 @@ function getTransactionsTransactionIdRoute(app: ZodApp, deps: QueryApiDeps): voi
   app.get(
     '/v1/transactions/:transactionId',
     {
+      config: reads('wallets', 'transfers'),
       schema: {
         params: z.strictObject({ transactionId: IdSchema }),
         tags: ['transfers'],
@@ -145,6 +152,8 @@ function getTransfersTransferIdRoute(app: ZodApp, deps: QueryApiDeps): void {
   app.get(
     '/v1/transfers/:transferId',
     {
+      // rm_wallets says who owns either side.
+      config: reads('transfers', 'wallets'),
       schema: {
         params: z.strictObject({ transferId: IdSchema }),
         tags: ['transfers'],

@@ -3,9 +3,10 @@
 // checkpoint in one transaction, so within a snapshot the rows are exactly the events up to
 // that checkpoint, while the projector keeps running. Such a transaction takes no
 // transaction id, so it does not hold back the event store's readAll horizon.
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { START_POSITION, type Position } from '../ports/event-store.port';
 import type { ProjectionName } from '../read-models/read-model-names';
+import { readCheckpoint } from '../subscriptions/checkpoint.store';
 import type { ReadModelWallet } from './read-model-drift.check';
 
 export const WALLETS_PROJECTION: ProjectionName = 'wallets';
@@ -19,7 +20,8 @@ export async function readWalletsReadModel(pool: Pool): Promise<WalletsReadModel
   const client = await pool.connect();
   try {
     await client.query('begin isolation level repeatable read read only');
-    const checkpoint = await readCheckpoint(client);
+    // Never run: the read model is empty, and so is the replay.
+    const checkpoint = (await readCheckpoint(client, WALLETS_PROJECTION)) ?? START_POSITION;
     const wallets: ReadModelWallet[] = [];
     // Terminates: each page starts strictly after the last one, in a fixed snapshot.
     for (let after = ''; ;) {
@@ -45,19 +47,6 @@ export async function readWalletsReadModel(pool: Pool): Promise<WalletsReadModel
     await client.query('rollback').catch(() => undefined);
     client.release();
   }
-}
-
-async function readCheckpoint(client: PoolClient): Promise<Position> {
-  const result = await client.query<{ transaction_id: unknown; global_position: unknown }>(
-    'select transaction_id, global_position from projection_checkpoints where name = $1',
-    [WALLETS_PROJECTION],
-  );
-  const row = result.rows[0];
-  if (!row) return START_POSITION; // Never run: the read model is empty, and so is the replay.
-  return {
-    transactionId: toBigInt(row.transaction_id),
-    globalPosition: toBigInt(row.global_position),
-  };
 }
 
 /** int8 columns arrive as bigint with the runtime's type parsers, as text without them. */

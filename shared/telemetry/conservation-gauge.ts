@@ -10,6 +10,7 @@
 // timeout. Values are minor units as float64: exact up to 2^53, ample for an alarm.
 import type { Pool, PoolClient } from 'pg';
 import type { ProjectionName } from '../read-models/read-model-names';
+import { readCheckpoint } from '../subscriptions/checkpoint.store';
 import { CURRENCY_CODES } from './metric-labels';
 import type { Metrics } from './metrics';
 
@@ -38,17 +39,13 @@ export async function updateConservationGauge(
 }
 
 async function readConservation(client: PoolClient): Promise<ConservationReading> {
-  const checkpoint = await client.query<{ transaction_id: bigint; global_position: bigint }>(
-    'select transaction_id, global_position from projection_checkpoints where name = $1',
-    [WALLETS_PROJECTION],
-  );
-  const at = checkpoint.rows[0];
+  const at = await readCheckpoint(client, WALLETS_PROJECTION);
   if (at) {
     const more = await client.query<{ mid: boolean }>(
       `select exists(
          select 1 from events where transaction_id = $1::xid8 and global_position > $2
        ) as mid`,
-      [at.transaction_id.toString(), at.global_position.toString()],
+      [at.transactionId.toString(), at.globalPosition.toString()],
     );
     if (more.rows[0]?.mid) return { status: 'mid-transaction' };
   }

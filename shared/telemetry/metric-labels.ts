@@ -7,6 +7,7 @@ import { userEventDefinitions } from '../domain/user/user.events';
 import { walletEventDefinitions } from '../domain/wallet/wallet.events';
 import { AUTH_POLICIES, MONEY_ROUTES } from '../http/rate-limit-policies';
 import { PROJECTION_NAMES } from '../read-models/read-model-names';
+import { SAGA_SUBSCRIBER_NAMES } from '../subscriptions/subscriber-names';
 
 /** Every command the command runner runs (the `command` label of tng_commands_total). */
 export const COMMAND_NAMES = [
@@ -43,4 +44,4 @@ export const RATE_LIMITED_ROUTES: readonly string[] = [
   ...[...MONEY_ROUTES].map((route) => route.slice(route.indexOf(' ') + 1)),
 ];
 
-export { CURRENCY_CODES, PROJECTION_NAMES };
+export { CURRENCY_CODES, PROJECTION_NAMES, SAGA_SUBSCRIBER_NAMES };

@@ -7,7 +7,7 @@ import client from 'prom-client';
 import packageJson from '../../package.json';
 import {
   BACKGROUND_COMMAND_NAMES, COMMAND_NAMES, COMMAND_OUTCOMES, CURRENCY_CODES, EVENT_TYPES,
-  PROJECTION_NAMES, RATE_LIMITED_ROUTES,
+  PROJECTION_NAMES, RATE_LIMITED_ROUTES, SAGA_SUBSCRIBER_NAMES,
 } from './metric-labels';
 import { storageMetrics } from './storage-metrics';
 
@@ -83,6 +83,18 @@ function ledgerMetrics(registry: client.Registry) {
     labelNames: ['projection'] as const,
     registers: [registry],
   });
+  const subscriptionPosition = new client.Gauge({
+    name: 'tng_subscription_position',
+    help: 'Global position each saga or relay subscriber has handled',
+    labelNames: ['subscriber'] as const,
+    registers: [registry],
+  });
+  const subscriptionLag = new client.Gauge({
+    name: 'tng_subscription_lag_events',
+    help: 'Events appended but not yet handled, per saga or relay subscriber',
+    labelNames: ['subscriber'] as const,
+    registers: [registry],
+  });
   const conservationImbalance = new client.Gauge({
     name: 'tng_conservation_imbalance_minor',
     help: 'Sum of all wallet balances per currency in minor units; must read 0',
@@ -98,6 +110,8 @@ function ledgerMetrics(registry: client.Registry) {
     eventsAppended,
     projectionPosition,
     projectionLag,
+    subscriptionPosition,
+    subscriptionLag,
     conservationImbalance,
     holdsExpired,
   };
@@ -122,5 +136,9 @@ function startAtZero(metrics: Omit<Metrics, 'registry'>): void {
     metrics.projectionLag.set({ projection }, 0);
     metrics.projectorBatchEvents.zero({ projection });
     metrics.projectorBatchDuration.zero({ projection });
+  }
+  for (const subscriber of SAGA_SUBSCRIBER_NAMES) {
+    metrics.subscriptionPosition.set({ subscriber }, 0);
+    metrics.subscriptionLag.set({ subscriber }, 0);
   }
 }

@@ -6,6 +6,7 @@
 import type { Pool } from 'pg';
 import type { EventStore } from '../ports/event-store.port';
 import { PROJECTION_NAMES } from '../read-models/read-model-names';
+import { readCheckpoints } from '../subscriptions/checkpoint.store';
 import type { Metrics } from './metrics';
 
 export async function updateProjectionLagGauge(
@@ -13,17 +14,12 @@ export async function updateProjectionLagGauge(
   store: Pick<EventStore, 'headPosition'>,
   metrics: Pick<Metrics, 'projectionLag'>,
 ): Promise<ReadonlyMap<string, bigint>> {
-  const checkpoints = await pool.query<{ name: string; global_position: bigint }>(
-    'select name, global_position from projection_checkpoints',
-  );
-  const positions = new Map(
-    checkpoints.rows.map((row) => [row.name, BigInt(row.global_position)]),
-  );
+  const checkpoints = await readCheckpoints(pool, PROJECTION_NAMES);
   const head = await store.headPosition();
   const lags = new Map<string, bigint>();
   // Bounded: one entry per registered projection.
   for (const projection of PROJECTION_NAMES) {
-    const behind = head.globalPosition - (positions.get(projection) ?? 0n);
+    const behind = head.globalPosition - (checkpoints.get(projection)?.globalPosition ?? 0n);
     const lag = behind > 0n ? behind : 0n;
     lags.set(projection, lag);
     metrics.projectionLag.set({ projection }, Number(lag));

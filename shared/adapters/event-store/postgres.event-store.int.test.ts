@@ -18,7 +18,6 @@ import {
 } from '../../ports/event-store.port';
 import { GENESIS_HASH, hashEvent } from './event-hash';
 import { PostgresEventStore } from './postgres.event-store';
-import { subscribe } from './subscribe';
 
 const WAIT_MS_MAX = 10_000;
 
@@ -73,10 +72,16 @@ describe('postgres event store', () => {
     await waitUntil(async () => (await readEverything(store)).length === 1);
     const seen: RecordedEvent[] = [];
     const stopSubscriber = new AbortController();
-    const subscriber = subscribe(store, {
-      after: START_POSITION, batchSizeMax: 2, signal: stopSubscriber.signal,
-      onBatch: async (events) => { seen.push(...events); },
-    });
+    // A reader as subscribers read (shared/subscriptions): batches after the last position.
+    const subscriber = (async () => {
+      let after = START_POSITION;
+      while (!stopSubscriber.signal.aborted) {
+        const events = await store.readAll({ after, limit: 2 });
+        seen.push(...events);
+        after = events.at(-1)?.position ?? after;
+        if (events.length === 0) await store.waitForAppend(50);
+      }
+    })();
 
     const held = new Client({ connectionString: db.url });
     await held.connect();

@@ -1,12 +1,12 @@
-// The next events after a position, cut at an optional upper bound. Shared by the live runner
-// and by replays, which stop at a position fixed when they start (the live checkpoint or
-// the head), so that a busy ledger cannot keep a replay going.
+// The next events after a position, cut at an optional upper bound. Shared by the subscription
+// runner and by projection replays, which stop at a position fixed when they start (the live
+// checkpoint or the head), so that a busy ledger cannot keep a replay going.
 import {
   comparePositions,
   type EventStore,
   type Position,
   type RecordedEvent,
-} from '../../shared/ports/event-store.port';
+} from '../ports/event-store.port';
 
 export async function readBatch(
   store: EventStore,

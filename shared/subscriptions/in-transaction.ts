@@ -1,5 +1,6 @@
 // One database transaction on a pooled connection: commit if `run` resolves, roll back if it
-// throws. Everything the projector writes (rows and checkpoint together) goes through here.
+// throws. Every subscription step (effects and checkpoint together) and every projection
+// replay goes through here.
 import type { Pool, PoolClient } from 'pg';
 
 export type Isolation = 'read committed' | 'repeatable read';

@@ -1,0 +1,112 @@
+// Runs one subscriber until stopped: step (subscription-step.ts) while there is something to
+// read; when caught up, wait for an append notification or the poll interval; after a failed
+// step, back off (doubling, bounded) and try the same batch again. After each step it reports
+// the subscriber's progress (position, lag, batch size and duration) to `onProgress`, which
+// the caller maps to its metrics. `stop()` lets the batch in flight finish and commit, then
+// resolves: the pool can close right after.
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Pool } from 'pg';
+import { assert } from '../errors/assert';
+import type { EventStore, Position } from '../ports/event-store.port';
+import type { Logger } from '../telemetry/logger';
+import type { Subscriber } from './subscriber';
+import { stepSubscription, type StepResult } from './subscription-step';
+import { waitForAppendOrAbort } from './wait-for-append';
+
+/** The longest a caught-up subscription waits without a notification before reading again. */
+export const SUBSCRIPTION_POLL_MS = 1_000;
+export const ERROR_BACKOFF_MS_MIN = 100;
+export const ERROR_BACKOFF_MS_MAX = 5_000;
+/** The store's read limit: a batch is one readAll. */
+export const SUBSCRIPTION_BATCH_SIZE_MAX = 10_000;
+
+export type SubscriptionProgress = Readonly<{
+  name: string;
+  /** Events read in this step (0 when idle) and handed to the subscriber. */
+  read: number;
+  handled: number;
+  /** The step's duration, transaction included. */
+  seconds: number;
+  position: Position;
+  /**
+   * Global positions between the checkpoint and the readable head: 0 after a step that read
+   * less than a full batch (nothing more was readable then). Approximate, as positions are
+   * taken at insert and read in (transaction, position) order; never below 0.
+   */
+  lagEvents: bigint;
+}>;
+
+export type SubscriptionDeps = Readonly<{
+  pool: Pool;
+  store: EventStore;
+  logger: Pick<Logger, 'error' | 'warn'>;
+  batchSizeMax: number;
+  pollMs?: number;
+  onProgress?: (progress: SubscriptionProgress) => void;
+}>;
+
+export type Subscription = Readonly<{ name: string; stop(): Promise<void> }>;
+
+export function startSubscription(deps: SubscriptionDeps, subscriber: Subscriber): Subscription {
+  assert(
+    Number.isSafeInteger(deps.batchSizeMax) && deps.batchSizeMax >= 1
+      && deps.batchSizeMax <= SUBSCRIPTION_BATCH_SIZE_MAX,
+    'a subscription batch is bounded by the store read limit',
+  );
+  const controller = new AbortController();
+  const loop = runUntilStopped(deps, subscriber, controller.signal);
+  return {
+    name: subscriber.name,
+    stop: async () => {
+      controller.abort();
+      await loop;
+    },
+  };
+}
+
+async function runUntilStopped(
+  deps: SubscriptionDeps,
+  subscriber: Subscriber,
+  signal: AbortSignal,
+): Promise<void> {
+  let backoffMs = ERROR_BACKOFF_MS_MIN;
+  // Unbounded on purpose: a subscription lives as long as its process; `signal` ends it.
+  while (!signal.aborted) {
+    try {
+      const started = performance.now();
+      const step = await stepSubscription(deps, subscriber);
+      backoffMs = ERROR_BACKOFF_MS_MIN;
+      await runAfterCommit(deps, subscriber, step);
+      const seconds = (performance.now() - started) / 1_000;
+      deps.onProgress?.({
+        name: subscriber.name, read: step.read, handled: step.handled, seconds,
+        position: step.position, lagEvents: await lagAfter(deps, step),
+      });
+      if (step.read > 0) continue;
+      await waitForAppendOrAbort(deps.store, deps.pollMs ?? SUBSCRIPTION_POLL_MS, signal);
+    } catch (error) {
+      if (signal.aborted) break;
+      deps.logger.error({ err: error, subscriber: subscriber.name }, 'subscription step failed');
+      await delay(backoffMs, undefined, { signal }).catch(() => undefined);
+      backoffMs = Math.min(backoffMs * 2, ERROR_BACKOFF_MS_MAX);
+    }
+  }
+}
+
+/** After-commit work serves speed (caches), never correctness: a failure is only logged. */
+async function runAfterCommit(
+  deps: SubscriptionDeps,
+  subscriber: Subscriber,
+  step: StepResult,
+): Promise<void> {
+  await step.afterCommit?.().catch((error: unknown) =>
+    deps.logger.warn({ err: error, subscriber: subscriber.name }, 'after-commit work failed'));
+}
+
+/** A short batch read all there was: only after a full one is the head worth a query. */
+async function lagAfter(deps: SubscriptionDeps, step: StepResult): Promise<bigint> {
+  if (step.read < deps.batchSizeMax) return 0n;
+  const head = await deps.store.headPosition();
+  const behind = head.globalPosition - step.position.globalPosition;
+  return behind > 0n ? behind : 0n;
+}
