@@ -1,6 +1,8 @@
 // The sagas service: the background processes that act on the ledger on their own. For now
-// hold expiry; top-ups, plan, notifications, Kafka relay and fraud hints join here. Stopping
-// waits for each process's current step, so the pool can close right after.
+// hold expiry; top-ups, plan, notifications, Kafka relay and fraud hints join here, each
+// following the log through the shared subscription runner (shared/subscriptions) with its
+// own checkpoint. Stopping waits for each process's current step, so the pool can close
+// right after.
 import type { Pool } from 'pg';
 import type { EventStore } from '../../shared/ports/event-store.port';
 import type { Logger } from '../../shared/telemetry/logger';

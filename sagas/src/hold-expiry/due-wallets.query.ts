@@ -1,8 +1,9 @@
-// Which wallets have active holds past their expiry, according to the rm_holds read model and the
-// DATABASE clock (docs/architecture.md, "The ledger model": expiry uses the database clock).
+// Which wallets have holds past their expiry, according to the saga's own table of pending holds
+// (pending-holds.subscriber.ts) and the DATABASE clock (docs/architecture.md, "The ledger
+// model": expiry uses the database clock).
 // `now()` comes from the same statement, so the instant that selected the wallets is the instant
 // the sweep passes to expireHolds: every process agrees on time, whatever its own clock says. The
-// read model may lag or lead nothing: it only nominates wallets. The wallet's own stream decides
+// table may lag the log, never lead it: it only nominates wallets. The wallet's own stream decides
 // what actually expires, so a stale row costs one load and appends nothing. Invariant: at most
 // `limit` wallets per call (1..HOLD_EXPIRY_BATCH_SIZE_MAX), most overdue first, so a backlog drains
 // in order and no wallet waits behind newer ones.
@@ -16,8 +17,8 @@ export type DueWallets = Readonly<{ databaseNow: Date; walletIds: readonly strin
 const DUE_WALLETS_SQL = `
   select now() as database_now,
          array(
-           select wallet_id from rm_holds
-            where status = 'active' and expires_at <= now()
+           select wallet_id from saga_hold_expiry_holds
+            where expires_at <= now()
             group by wallet_id
             order by min(expires_at), wallet_id
             limit $1

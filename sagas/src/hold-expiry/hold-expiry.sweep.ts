@@ -1,5 +1,5 @@
-// One sweep of the hold-expiry process: nominate the wallets with overdue active holds (read
-// model, database clock), then expire each wallet's due holds from its own stream. One
+// One sweep of the hold-expiry process: nominate the wallets with overdue pending holds (the
+// saga's own table, database clock), then expire each wallet's due holds from its own stream. One
 // wallet's failure is logged and does not stop the others; the next sweep retries it.
 // Bounded: at most `batchSizeMax` wallets per sweep, each with at most HOLDS_ACTIVE_MAX holds
 // and EXPIRE_ATTEMPTS_MAX attempts.
