@@ -25,7 +25,7 @@ export function projectionSubscriber(
   };
 }
 
-/** One batch of at most `batchSizeMax` events into `tables` under the checkpoint `checkpointName`. */
+/** One batch of at most `batchSizeMax` events into `tables`, under `checkpointName`. */
 export async function applyNextBatch(deps: {
   pool: Pool;
   store: EventStore;

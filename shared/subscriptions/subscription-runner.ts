@@ -1,9 +1,12 @@
 // Runs one subscriber until stopped: step (subscription-step.ts) while there is something to
 // read; when caught up, wait for an append notification or the poll interval; after a failed
-// step, back off (doubling, bounded) and try the same batch again. After each step it reports
-// the subscriber's progress (position, lag, batch size and duration) to `onProgress`, which
-// the caller maps to its metrics. `stop()` lets the batch in flight finish and commit, then
-// resolves: the pool can close right after.
+// step, back off (doubling, bounded) and try the same batch again. A notification comes at
+// commit, but readAll sees a commit only once every older transaction in the cluster has
+// ended (a projector batch, say), which sends none: so a wake-up that finds nothing is
+// followed by a few quick re-reads (SETTLE_WAITS_MS) before the next long wait. After each
+// step it reports the subscriber's progress (position, lag, batch size and duration) to
+// `onProgress`, which the caller maps to its metrics. `stop()` lets the batch in flight
+// finish and commit, then resolves: the pool can close right after.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import { assert } from '../errors/assert';
@@ -15,6 +18,8 @@ import { waitForAppendOrAbort } from './wait-for-append';
 
 /** The longest a caught-up subscription waits without a notification before reading again. */
 export const SUBSCRIPTION_POLL_MS = 1_000;
+/** Re-reads after a wake-up that found nothing yet: short, then longer, ~0.6 s in all. */
+export const SETTLE_WAITS_MS = [10, 20, 40, 80, 160, 320] as const;
 export const ERROR_BACKOFF_MS_MIN = 100;
 export const ERROR_BACKOFF_MS_MAX = 5_000;
 /** The store's read limit: a batch is one readAll. */
@@ -70,6 +75,7 @@ async function runUntilStopped(
   signal: AbortSignal,
 ): Promise<void> {
   let backoffMs = ERROR_BACKOFF_MS_MIN;
+  let settle: readonly number[] = [];
   // Unbounded on purpose: a subscription lives as long as its process; `signal` ends it.
   while (!signal.aborted) {
     try {
@@ -82,8 +88,7 @@ async function runUntilStopped(
         name: subscriber.name, read: step.read, handled: step.handled, seconds,
         position: step.position, lagEvents: await lagAfter(deps, step),
       });
-      if (step.read > 0) continue;
-      await waitForAppendOrAbort(deps.store, deps.pollMs ?? SUBSCRIPTION_POLL_MS, signal);
+      settle = step.read > 0 ? [] : await waitWhenCaughtUp(deps, settle, signal);
     } catch (error) {
       if (signal.aborted) break;
       deps.logger.error({ err: error, subscriber: subscriber.name }, 'subscription step failed');
@@ -91,6 +96,26 @@ async function runUntilStopped(
       backoffMs = Math.min(backoffMs * 2, ERROR_BACKOFF_MS_MAX);
     }
   }
+}
+
+/**
+ * Waits the first of `settle` if any is left (returning the rest), else for an append or the
+ * poll interval (returning SETTLE_WAITS_MS if woken before it: events may not be readable yet).
+ */
+async function waitWhenCaughtUp(
+  deps: SubscriptionDeps,
+  settle: readonly number[],
+  signal: AbortSignal,
+): Promise<readonly number[]> {
+  const [settleMs, ...later] = settle;
+  if (settleMs !== undefined) {
+    await delay(settleMs, undefined, { signal }).catch(() => undefined);
+    return later;
+  }
+  const pollMs = deps.pollMs ?? SUBSCRIPTION_POLL_MS;
+  const started = performance.now();
+  await waitForAppendOrAbort(deps.store, pollMs, signal);
+  return performance.now() - started < pollMs ? SETTLE_WAITS_MS : [];
 }
 
 /** After-commit work serves speed (caches), never correctness: a failure is only logged. */

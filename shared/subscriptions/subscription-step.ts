@@ -29,7 +29,10 @@ export type StepDeps = Readonly<{
   until?: Position;
 }>;
 
-export async function stepSubscription(deps: StepDeps, subscriber: Subscriber): Promise<StepResult> {
+export async function stepSubscription(
+  deps: StepDeps,
+  subscriber: Subscriber,
+): Promise<StepResult> {
   const wanted = subscriber.eventTypes ? new Set(subscriber.eventTypes) : null;
   return inTransaction(deps.pool, async (client) => {
     // Held to commit: a second runner of the same subscriber waits here, then reads after the
