@@ -1,12 +1,12 @@
 // Runs one subscriber until stopped: step (subscription-step.ts) while there is something to
-// read; when caught up, wait for an append notification or the poll interval; after a failed
-// step, back off (doubling, bounded) and try the same batch again. A notification comes at
-// commit, but readAll sees a commit only once every older transaction in the cluster has
-// ended (a projector batch, say), which sends none: so a wake-up that finds nothing is
-// followed by a few quick re-reads (SETTLE_WAITS_MS) before the next long wait. After each
-// step it reports the subscriber's progress (position, lag, batch size and duration) to
-// `onProgress`, which the caller maps to its metrics. `stop()` lets the batch in flight
-// finish and commit, then resolves: the pool can close right after.
+// read; when caught up, wait for an append notification (append-broadcast.ts) or the poll
+// interval; after a failed step, back off (doubling, bounded) and try the same batch again.
+// A notification comes at commit, but readAll sees a commit only once every older
+// transaction in the cluster has ended (a projector batch, say), which sends none: so a
+// wake-up that finds nothing is followed by a few quick re-reads (SETTLE_WAITS_MS) before
+// the next long wait. After each step it reports the subscriber's progress (position, lag,
+// batch size and duration) to `onProgress`, which the caller maps to its metrics. `stop()`
+// lets the batch in flight finish and commit, then resolves: the pool can close right after.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import { assert } from '../errors/assert';
@@ -14,7 +14,7 @@ import type { EventStore, Position } from '../ports/event-store.port';
 import type { Logger } from '../telemetry/logger';
 import type { Subscriber } from './subscriber';
 import { stepSubscription, type StepResult } from './subscription-step';
-import { waitForAppendOrAbort } from './wait-for-append';
+import { appendBroadcastOf, type AppendBroadcast } from './append-broadcast';
 
 /** The longest a caught-up subscription waits without a notification before reading again. */
 export const SUBSCRIPTION_POLL_MS = 1_000;
@@ -59,18 +59,23 @@ export function startSubscription(deps: SubscriptionDeps, subscriber: Subscriber
     'a subscription batch is bounded by the store read limit',
   );
   const controller = new AbortController();
-  const loop = runUntilStopped(deps, subscriber, controller.signal);
+  const broadcast = appendBroadcastOf(deps.store);
+  const leave = broadcast.join();
+  const loop = runUntilStopped({ ...deps, broadcast }, subscriber, controller.signal);
   return {
     name: subscriber.name,
     stop: async () => {
       controller.abort();
       await loop;
+      leave();
     },
   };
 }
 
+type RunDeps = SubscriptionDeps & Readonly<{ broadcast: AppendBroadcast }>;
+
 async function runUntilStopped(
-  deps: SubscriptionDeps,
+  deps: RunDeps,
   subscriber: Subscriber,
   signal: AbortSignal,
 ): Promise<void> {
@@ -80,6 +85,8 @@ async function runUntilStopped(
   while (!signal.aborted) {
     try {
       const started = performance.now();
+      // Noted before reading: a wake-up that comes during the read is not missed after it.
+      const seen = deps.broadcast.generation;
       const step = await stepSubscription(deps, subscriber);
       backoffMs = ERROR_BACKOFF_MS_MIN;
       await runAfterCommit(deps, subscriber, step);
@@ -88,7 +95,7 @@ async function runUntilStopped(
         name: subscriber.name, read: step.read, handled: step.handled, seconds,
         position: step.position, lagEvents: await lagAfter(deps, step),
       });
-      settle = step.read > 0 ? [] : await waitWhenCaughtUp(deps, settle, signal);
+      settle = step.read > 0 ? [] : await waitWhenCaughtUp(deps, seen, settle, signal);
     } catch (error) {
       if (signal.aborted) break;
       deps.logger.error({ err: error, subscriber: subscriber.name }, 'subscription step failed');
@@ -99,11 +106,13 @@ async function runUntilStopped(
 }
 
 /**
- * Waits the first of `settle` if any is left (returning the rest), else for an append or the
- * poll interval (returning SETTLE_WAITS_MS if woken before it: events may not be readable yet).
+ * Waits the first of `settle` if any is left (returning the rest), else for an append since
+ * `seen` or the poll interval (returning SETTLE_WAITS_MS if woken: events may not be
+ * readable yet).
  */
 async function waitWhenCaughtUp(
-  deps: SubscriptionDeps,
+  deps: RunDeps,
+  seen: number,
   settle: readonly number[],
   signal: AbortSignal,
 ): Promise<readonly number[]> {
@@ -112,10 +121,8 @@ async function waitWhenCaughtUp(
     await delay(settleMs, undefined, { signal }).catch(() => undefined);
     return later;
   }
-  const pollMs = deps.pollMs ?? SUBSCRIPTION_POLL_MS;
-  const started = performance.now();
-  await waitForAppendOrAbort(deps.store, pollMs, signal);
-  return performance.now() - started < pollMs ? SETTLE_WAITS_MS : [];
+  const woken = await deps.broadcast.waitAfter(seen, deps.pollMs ?? SUBSCRIPTION_POLL_MS, signal);
+  return woken ? SETTLE_WAITS_MS : [];
 }
 
 /** After-commit work serves speed (caches), never correctness: a failure is only logged. */
