@@ -3,7 +3,7 @@
 // route, money sums in bigint, and the `tng` CLI run as a child process.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { call, type Reply, type User } from './api';
+import { call, type HttpTarget, type Reply, type User } from './api';
 import type { TestApp } from './test-app';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -68,7 +68,7 @@ export type AuditedEvent = {
 
 /** Every event of a stream, page by page, as an auditor reads it over HTTP. */
 export async function auditStream(
-  app: TestApp,
+  app: HttpTarget,
   auditor: User,
   streamId: string,
 ): Promise<AuditedEvent[]> {
