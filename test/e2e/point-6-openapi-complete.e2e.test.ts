@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { AUTH_POLICIES, MONEY_ROUTES } from '../../shared/http/rate-limit-policies';
 import { call, fund, openWallet, signUp, withRole, type User } from '../support/api';
+import { movementLines, storedWalletEvents } from '../support/ledger-checks';
 import { contractViolations, toContract } from '../support/openapi-contract';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -266,5 +267,14 @@ describe('issue 8, point 6: A complete OpenAPI', () => {
     expect(rejected.body).toEqual(
       expect.objectContaining({ code: 'insufficient_funds', transferId: expect.any(String) }),
     );
+    // In the log: the retried transfer once, the refused one as refused, no other movement.
+    expect(movementLines(await storedWalletEvents(app, from))).toEqual([
+      expect.stringMatching(/^WalletCredited 5000 /),
+      `WalletDebited 1250 ${first.body.transferId}`,
+      `TransferRejected insufficient_funds ${rejected.body.transferId}`,
+    ]);
+    expect(movementLines(await storedWalletEvents(app, to))).toEqual([
+      `WalletCredited 1250 ${first.body.transferId}`,
+    ]);
   });
 });
