@@ -1,6 +1,8 @@
 // Goal: refresh tokens rotate once each, only their hashes are stored, a reused (spent) token
-// revokes its whole family and session, unknown/expired/revoked tokens are refused, and of
-// two concurrent rotations of one token exactly one succeeds.
+// revokes its whole family and session, unknown/expired/revoked tokens are refused, of two
+// concurrent rotations of one token exactly one succeeds, and a rotation racing a revocation
+// leaves no token that rotates, whichever of the two takes the token's row first (the order
+// is forced with a row lock, so both orders are asserted on every run).
 import { createTestPool } from '../testing/test-pool';
 import { createHash } from 'node:crypto';
 import { Pool } from 'pg';
@@ -94,13 +96,73 @@ test('of two concurrent rotations of one token exactly one succeeds', async () =
   }
 });
 
+/**
+ * Runs `first` and then `second` while another transaction holds the token's row lock, each
+ * started only once the one before is queued on that lock, then lets them go: they take the
+ * row in that order, whatever the scheduler does, and both run on snapshots taken before
+ * either committed, which is the race.
+ */
+async function queuedOnTokenRow<A, B>(
+  familyId: string,
+  first: { run: () => Promise<A>; sql: string },
+  second: { run: () => Promise<B>; sql: string },
+): Promise<[A, B]> {
+  const blocker = await pool.connect();
+  try {
+    await blocker.query('begin');
+    await blocker.query('select 1 from refresh_tokens where family_id = $1 for update', [familyId]);
+    const firstDone = first.run();
+    await waitUntilWaitingOnLock(first.sql);
+    const secondDone = second.run();
+    await waitUntilWaitingOnLock(second.sql);
+    await blocker.query('commit');
+    return [await firstDone, await secondDone];
+  } finally {
+    blocker.release();
+  }
+}
+
+/** Until a statement containing `sql` waits for a lock in this test's database. */
+async function waitUntilWaitingOnLock(sql: string): Promise<void> {
+  for (let polls = 0; polls < 500; polls += 1) {
+    const { rows } = await pool.query(
+      `select 1 from pg_stat_activity where datname = current_database()
+         and wait_event_type = 'Lock' and position($1 in query) > 0`, [sql]);
+    if (rows.length > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`no statement containing ${JSON.stringify(sql)} waited for a lock`);
+}
+
+const ROTATE_STATEMENT = 'with spent as';
+const REVOKE_STATEMENT = 'with recorded as';
+
 test('a token minted by a rotation that raced a revocation is refused', async () => {
   const store = new RefreshTokenStore({ pool });
   const first = await store.issue('user-5');
-  const [rotated] = await Promise.all([
-    store.rotate(first.refreshToken), store.revokeFamily(first.familyId),
-  ].map((promise) => promise.catch(() => null)));
-  if (rotated) expect(await codeOf(store.rotate(rotated.refreshToken))).toBe('invalid_token');
+  // The rotation takes the token first: it mints a successor while the revocation is under
+  // way, and the family's revocation must still stop that successor.
+  const [rotated] = await queuedOnTokenRow(
+    first.familyId,
+    { run: () => store.rotate(first.refreshToken), sql: ROTATE_STATEMENT },
+    { run: () => store.revokeFamily(first.familyId), sql: REVOKE_STATEMENT },
+  );
+  expect(rotated.familyId).toBe(first.familyId);
+  expect(await codeOf(store.rotate(rotated.refreshToken))).toBe('invalid_token');
+});
+
+test('a rotation that queued behind a revocation mints nothing', async () => {
+  const store = new RefreshTokenStore({ pool });
+  const first = await store.issue('user-7');
+  const [, outcome] = await queuedOnTokenRow(
+    first.familyId,
+    { run: () => store.revokeFamily(first.familyId), sql: REVOKE_STATEMENT },
+    { run: () => codeOf(store.rotate(first.refreshToken)), sql: ROTATE_STATEMENT },
+  );
+  expect(outcome).toBe('invalid_token');
+  const { rows } = await pool.query(
+    'select count(*)::int as tokens from refresh_tokens where family_id = $1', [first.familyId]);
+  expect(rows).toEqual([{ tokens: 1 }]);
 });
 
 test('pruneExpired deletes expired tokens in bounded batches', async () => {

@@ -4,7 +4,9 @@
 // the stable code of docs/api.md, never a 500, and NOTHING reaches the event log.
 import { randomUUID } from 'node:crypto';
 import { call, fund, openWallet, signUp, withRole, type Reply, type User } from '../support/api';
-import { aProblem, problemOf, storedEventCount } from '../support/ledger-checks';
+import {
+  aProblem, movementLines, problemOf, storedEventCount, storedWalletEvents,
+} from '../support/ledger-checks';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 let app: TestApp;
@@ -87,10 +89,20 @@ test('every malformed amount is 400 invalid_request on every money route', async
 });
 
 test('an amount at the maximum is well formed: a business refusal, not a 400', async () => {
+  const sourceBefore = await storedWalletEvents(app, source);
+  const targetBefore = await storedWalletEvents(app, target);
   const reply = await post('/v1/transfers', {
     body: { sourceWalletId: source, targetWalletId: target, amount: '1000000000000000', currency: 'MYR' },
   });
-  expect(problemOf(reply).status).toBe(422);
+  expect(problemOf(reply)).toEqual(aProblem(422, 'limit_exceeded'));
+  // Refused, so logged as refused on the source and nothing else: no money moved.
+  const sourceAfter = await storedWalletEvents(app, source);
+  expect(sourceAfter.slice(0, sourceBefore.length)).toEqual(sourceBefore);
+  expect(movementLines(sourceAfter.slice(sourceBefore.length))).toEqual([
+    `TransferRejected limit_exceeded ${reply.body.transferId}`,
+  ]);
+  expect(sourceAfter).toHaveLength(sourceBefore.length + 1);
+  expect(await storedWalletEvents(app, target)).toEqual(targetBefore);
 });
 
 test('unknown fields, a bad currency and missing fields are 400 invalid_request', async () => {

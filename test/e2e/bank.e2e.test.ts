@@ -4,12 +4,15 @@
 // TransferRejected; the read models agree with the events; and `tng audit verify` passes.
 import { randomUUID } from 'node:crypto';
 import {
-  call, fund, inParallel, openWallet, signUp, transfer, withRole, type Reply, type User,
+  call, fund, inParallel, openWallet, signUp, transfer, withRole, type User,
 } from '../support/api';
 import {
   auditStream, balanceFromEvents, maxPositionToken, runTng, sumMinor, CLI_TIMEOUT_MS,
   type AuditedEvent,
 } from '../support/ledger-checks';
+import {
+  checkEventLog, countBy, groupByStatus, seededRandom, type BankAttempt, type BankWallet,
+} from '../support/bank-checks';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const USERS = 5;
@@ -19,25 +22,10 @@ const TRANSFERS = 2_000;
 const CONCURRENCY = 64;
 const SEED = Number(process.env.BANK_SEED ?? 20_240_601);
 
-type Wallet = { walletId: string; owner: User };
-type Attempt = { source: Wallet; target: Wallet; amount: bigint; key: string; reply?: Reply };
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed with BANK_SEED. */
-function seededRandom(seed: number): (bound: number) => number {
-  let state = seed >>> 0;
-  return (bound) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4_294_967_296) * bound);
-  };
-}
-
 let app: TestApp;
 let admin: User;
 let auditor: User;
-let wallets: Wallet[];
+let wallets: BankWallet[];
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -60,7 +48,7 @@ beforeAll(async () => {
 afterAll(() => app?.stop());
 
 /** Mostly small amounts; one in seven is larger than any wallet's starting balance. */
-function plannedAttempts(): Attempt[] {
+function plannedAttempts(): BankAttempt[] {
   const random = seededRandom(SEED);
   return Array.from({ length: TRANSFERS }, () => {
     const source = wallets[random(wallets.length)]!;
@@ -94,11 +82,7 @@ test('2,000 concurrent transfers conserve money and leave a complete, verifiable
   );
   const elapsedMs = Date.now() - startedMs;
 
-  const byStatus = new Map<number, Attempt[]>();
-  for (const attempt of attempts) {
-    const status = attempt.reply!.status;
-    byStatus.set(status, [...(byStatus.get(status) ?? []), attempt]);
-  }
+  const byStatus = groupByStatus(attempts);
   const accepted = byStatus.get(201) ?? [];
   const refused = byStatus.get(422) ?? [];
   const conflicts = byStatus.get(409) ?? [];
@@ -144,53 +128,3 @@ test('2,000 concurrent transfers conserve money and leave a complete, verifiable
   expect(report.ok).toBe(true);
   expect(verified.code).toBe(0);
 }, 120_000 + CLI_TIMEOUT_MS);
-
-function countBy(values: readonly string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
-  return counts;
-}
-
-/** Each accepted transfer is one debit and one credit; each refusal one TransferRejected. */
-function checkEventLog(
-  accepted: readonly Attempt[],
-  refused: readonly Attempt[],
-  streams: ReadonlyMap<string, AuditedEvent[]>,
-): void {
-  const index = (type: string) => {
-    const found = new Map<string, AuditedEvent[]>();
-    for (const [walletId, events] of streams) {
-      for (const event of events.filter((candidate) => candidate.type === type)) {
-        const key = `${walletId}/${String(event.data.movementId)}`;
-        found.set(key, [...(found.get(key) ?? []), event]);
-      }
-    }
-    return found;
-  };
-  const debits = index('WalletDebited');
-  const credits = index('WalletCredited');
-  const rejections = index('TransferRejected');
-  const missing: string[] = [];
-  for (const attempt of accepted) {
-    const id = attempt.reply!.body.transferId as string;
-    const debit = debits.get(`${attempt.source.walletId}/${id}`) ?? [];
-    const credit = credits.get(`${attempt.target.walletId}/${id}`) ?? [];
-    const amount = attempt.amount.toString();
-    if (debit.length !== 1 || debit[0]!.data.amountMinor !== amount) missing.push(`debit ${id}`);
-    if (credit.length !== 1 || credit[0]!.data.amountMinor !== amount) missing.push(`credit ${id}`);
-  }
-  for (const attempt of refused) {
-    const id = attempt.reply!.body.transferId as string;
-    const rejection = rejections.get(`${attempt.source.walletId}/${id}`) ?? [];
-    if (rejection.length !== 1 || rejection[0]!.data.code !== attempt.reply!.body.code) {
-      missing.push(`rejection ${id}`);
-    }
-  }
-  expect(missing).toEqual([]);
-  // Nothing beyond the replies either: funding credits are adjustments, not transfers.
-  const transferDebits = [...debits.values()].flat().filter(
-    (event) => event.data.movementKind === 'transfer',
-  );
-  expect(transferDebits.length).toBe(accepted.length);
-  expect([...rejections.values()].flat().length).toBe(refused.length);
-}

@@ -8,7 +8,9 @@ import { randomUUID } from 'node:crypto';
 import {
   call, fund, openWallet, signUp, transfer, withRole, type Reply, type User,
 } from '../support/api';
-import { aProblem, eventually, problemOf } from '../support/ledger-checks';
+import {
+  aProblem, eventually, movementLines, problemOf, storedWalletEvents,
+} from '../support/ledger-checks';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { testEnv } from '../../shared/testing/test-env';
 
@@ -21,6 +23,12 @@ beforeAll(async () => {
 afterAll(() => app?.stop());
 
 const withKey = () => ({ 'idempotency-key': randomUUID() });
+
+/** The funding adjustment's line in movementLines (its movement id is the server's). */
+const fundedLine = (amount: string) => expect.stringMatching(new RegExp(`^WalletCredited ${amount} `));
+
+/** The wallet's money lines (see movementLines), straight from the event log. */
+const ledgerOf = async (walletId: string) => movementLines(await storedWalletEvents(app, walletId));
 
 /** A fresh customer with a MYR wallet funded by `amount`. */
 async function customer(name: string, amount = '50000') {
@@ -94,6 +102,16 @@ describe('holds', () => {
     expect(problemOf(await release(payer.user, placed.body.holdId))).toEqual(
       aProblem(422, 'hold_not_active'),
     );
+    // The ledger: the funding and the one capture; the refused transfer is logged as refused,
+    // and the refused captures and release moved nothing.
+    expect(await ledgerOf(payer.walletId)).toEqual([
+      fundedLine('50000'),
+      `TransferRejected insufficient_funds ${tooMuch.body.transferId}`,
+      expect.stringMatching(/^WalletDebited 12345 /),
+    ]);
+    expect(await ledgerOf(hotel.walletId)).toEqual([
+      expect.stringMatching(/^WalletCredited 12345 /),
+    ]);
   });
 
   test('a released hold frees its funds and can no longer be captured', async () => {
@@ -111,9 +129,18 @@ describe('holds', () => {
       targetWalletId: friend.walletId,
     });
     expect(problemOf(capturedLate)).toEqual(aProblem(422, 'hold_not_active'));
+    const eventsBefore = await storedWalletEvents(app, payer.walletId);
     const releasedAgain = await release(payer.user, placed.body.holdId);
     expect(releasedAgain.status).toBe(200);
     expect(releasedAgain.headers.get('x-ledger-position')).toMatch(/^\d+\.\d+$/);
+    // Released already: the second release appends nothing, and nothing moved at all.
+    expect(await storedWalletEvents(app, payer.walletId)).toEqual(eventsBefore);
+    expect(eventsBefore.filter((event) => event.type === 'HoldReleased')).toHaveLength(1);
+    expect(movementLines(eventsBefore)).toEqual([fundedLine('50000')]);
+    expect(await ledgerOf(friend.walletId)).toEqual([]);
+    expect(await viewAfter(payer.user, payer.walletId, releasedAgain)).toMatchObject({
+      balance: '50000', held: '0', available: '50000',
+    });
   });
 
   test('a full capture without an amount takes the whole hold', async () => {
@@ -127,6 +154,9 @@ describe('holds', () => {
     expect(await viewAfter(friend.user, friend.walletId, captured)).toMatchObject({
       balance: '2500',
     });
+    expect(await ledgerOf(payer.walletId)).toEqual([
+      fundedLine('50000'), expect.stringMatching(/^WalletDebited 2500 /),
+    ]);
   });
 });
 
@@ -208,6 +238,7 @@ describe('merchant payments', () => {
     expect(await viewAfter(payer.user, payer.walletId, paid)).toMatchObject({ balance: '48110' });
 
     const stranger = await signUp(app, 'stranger');
+    const payerBefore = await storedWalletEvents(app, payer.walletId);
     for (const merchantId of [stranger.userId, randomUUID()]) {
       const refused = await call(app, 'POST', '/v1/payments', {
         token: payer.user.token,
@@ -219,6 +250,10 @@ describe('merchant payments', () => {
       });
       expect(problemOf(refused)).toEqual(aProblem(404, 'not_found'));
     }
+    expect(await storedWalletEvents(app, payer.walletId)).toEqual(payerBefore);
+    expect(movementLines(payerBefore)).toEqual([
+      fundedLine('50000'), `WalletDebited 1890 ${paid.body.paymentId}`,
+    ]);
   });
 });
 
@@ -234,6 +269,18 @@ describe('business rejections', () => {
       sourceWalletId: payer.walletId, targetWalletId: friend.walletId, amount: '100000',
     });
     expect(atLimit.status).toBe(201);
+    // Exactly the transfer at the limit moved; the one over it is logged as refused.
+    expect(await ledgerOf(payer.walletId)).toEqual([
+      fundedLine('200000'),
+      `TransferRejected limit_exceeded ${over.body.transferId}`,
+      `WalletDebited 100000 ${atLimit.body.transferId}`,
+    ]);
+    expect(await ledgerOf(friend.walletId)).toEqual([
+      `WalletCredited 100000 ${atLimit.body.transferId}`,
+    ]);
+    expect(await viewAfter(payer.user, payer.walletId, atLimit)).toMatchObject({
+      balance: '100000', available: '100000',
+    });
   });
 
   test('a USD wallet cannot pay a MYR wallet, nor itself', async () => {
@@ -254,6 +301,12 @@ describe('business rejections', () => {
     });
     expect(problemOf(self)).toEqual(aProblem(422, 'same_wallet'));
     expect(await viewAfter(payer, usd, self)).toMatchObject({ balance: '5000' });
+    expect(await ledgerOf(usd)).toEqual([
+      fundedLine('5000'),
+      ...[mismatched, wrongCurrency, self].map((refused) =>
+        `TransferRejected ${refused.body.code} ${refused.body.transferId}`),
+    ]);
+    expect(await ledgerOf(myr.walletId)).toEqual([]);
   });
 });
 

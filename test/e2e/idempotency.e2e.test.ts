@@ -136,6 +136,14 @@ describe('transfers', () => {
       sourceWalletId: first.source, targetWalletId: first.target, amount: '100',
     }, `other-${randomUUID()}`);
     expect(problemOf(borrowed)).toEqual(aProblem(404, 'not_found'));
+    // Each moved its own money once; the borrowed body moved nothing.
+    expect((await eventsOf(first.source, 'WalletDebited')).map((event) => event.data))
+      .toEqual([expect.objectContaining({ movementId: mine.body.transferId, amountMinor: '100' })]);
+    expect((await eventsOf(second.source, 'WalletDebited')).map((event) => event.data))
+      .toEqual([expect.objectContaining({ movementId: theirs.body.transferId, amountMinor: '250' })]);
+    expect(await walletView(first.owner, first.source, [mine, theirs])).toMatchObject({
+      balance: '9900',
+    });
   });
 });
 

@@ -11,7 +11,7 @@ import { START_POSITION, type RecordedEvent } from '../../shared/ports/event-sto
 import {
   call, fund, openWallet, signUp, transfer, withRole, type Reply, type User,
 } from '../support/api';
-import { aProblem, problemOf } from '../support/ledger-checks';
+import { aProblem, movementLines, problemOf, storedWalletEvents } from '../support/ledger-checks';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -148,10 +148,12 @@ describe('issue 8, point 1: plan limits that no path gets around', () => {
     const send = (amount: string) => transfer(app, payer.user, {
       sourceWalletId: payer.walletId, targetWalletId: friend.walletId, amount,
     });
-    expect((await send('60000')).status).toBe(201); // RM 600 of the day's RM 1,500
+    const first = await send('60000'); // RM 600 of the day's RM 1,500
+    expect(first.status).toBe(201);
     const hold = await placeHold(payer.user, payer.walletId, '90000'); // RM 1,500 now
     expect(hold.status).toBe(201);
-    expectTransferOverLimit(await send('1'));
+    const refusedOne = await send('1');
+    expectTransferOverLimit(refusedOne);
     expect((await release(payer.user, hold.body.holdId)).status).toBe(200); // back to RM 600
     const second = await placeHold(payer.user, payer.walletId, '80000'); // RM 1,400
     expect(second.status).toBe(201);
@@ -160,11 +162,29 @@ describe('issue 8, point 1: plan limits that no path gets around', () => {
     });
     expect(partial.body).toMatchObject({ capturedAmount: '30000', releasedAmount: '50000' });
     // The released RM 500 went back: RM 600 + RM 300 counted, RM 600 left.
-    expectTransferOverLimit(await send('60001'));
-    expect((await send('40000')).status).toBe(201); // RM 1,300
+    const refusedOver = await send('60001');
+    expectTransferOverLimit(refusedOver);
+    const third = await send('40000'); // RM 1,300
+    expect(third.status).toBe(201);
     const rest = await send('20000'); // exactly RM 1,500
     expect(rest.status).toBe(201);
-    expectTransferOverLimit(await send('1'));
+    const refusedLast = await send('1');
+    expectTransferOverLimit(refusedLast);
+
+    // The ledger, movement by movement: each accepted transfer once, the capture's RM 300,
+    // each refusal logged and moving nothing.
+    const refusal = (reply: Reply) => `TransferRejected limit_exceeded ${reply.body.transferId}`;
+    const debit = (amount: string, reply: Reply) => `WalletDebited ${amount} ${reply.body.transferId}`;
+    expect(movementLines(await storedWalletEvents(app, payer.walletId))).toEqual([
+      expect.stringMatching(/^WalletCredited 400000 /),
+      debit('60000', first),
+      refusal(refusedOne),
+      expect.stringMatching(/^WalletDebited 30000 /),
+      refusal(refusedOver),
+      debit('40000', third),
+      debit('20000', rest),
+      refusal(refusedLast),
+    ]);
 
     expect(await figures(payer.user, payer.walletId, rest)).toEqual({
       balance: '250000', held: '0', available: '250000',

@@ -15,8 +15,8 @@ import { startTestApp, type TestApp } from '../support/test-app';
 import {
   anyHeaderValue, anySegment, anyText, anyValue, percentEncode, sendRaw, type RawReply,
   type RawRequest,
-} from './point-3-fuzz';
-import { routeCases, type Actors, type RouteCase } from './point-3-routes';
+} from '../support/point-3-fuzz';
+import { routeCases, type Actors, type RouteCase } from '../support/point-3-routes';
 
 const FUZZ_RUNS = Number(process.env.POINT3_FUZZ_RUNS ?? 50);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -225,8 +225,7 @@ const codeOf = (reply: { status: number; body: { code?: unknown } | null }) =>
 describe('issue 8, point 3: user input never causes a 500', () => {
   test('every route of the route table can be fuzzed, and none answers 5xx or stores a '
     + 'refused request', async () => {
-    const { cases, unfuzzable } = await routeCases(app, actors);
-    expect(unfuzzable).toEqual([]);
+    const cases = await routeCases(app, actors);
     expect(cases.map((route) => route.url)).toEqual(expect.arrayContaining([
       '/v1/auth/register', '/v1/transfers', '/v1/payments', '/docs/*',
     ]));

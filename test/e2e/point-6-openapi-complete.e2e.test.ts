@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { AUTH_POLICIES, MONEY_ROUTES } from '../../shared/http/rate-limit-policies';
 import { call, fund, openWallet, signUp, withRole, type User } from '../support/api';
+import { movementLines, storedWalletEvents } from '../support/ledger-checks';
 import { contractViolations, toContract } from '../support/openapi-contract';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -205,6 +206,22 @@ describe('issue 8, point 6: A complete OpenAPI', () => {
     ).toEqual([]);
     expect(contractViolations(contract, 'POST', '/v1/transfers', reply(400, { error: 'bad' })))
       .not.toEqual([]);
+    // Off the document: the router's own 404 passes; a handler's 404 (a route the document
+    // leaves out) does not; nor does a schema whose reference resolves to nothing.
+    const notFound = (detail: string) => ({
+      ...reply(404, {
+        type: 'about:blank', title: 'Not Found', status: 404, detail, code: 'not_found',
+      }),
+      headers: headers({ 'content-type': 'application/problem+json' }),
+    });
+    expect(contractViolations(contract, 'GET', '/v1/nowhere', notFound('no route GET /v1/nowhere')))
+      .toEqual([]);
+    expect(contractViolations(contract, 'GET', '/v1/nowhere', notFound('wallet not found')))
+      .toEqual(['GET /v1/nowhere -> 404: answered by a route that /docs/json does not declare']);
+    const dangling = structuredClone(document);
+    dangling.components.schemas.Problem = { $ref: '#/components/schemas/Gone' };
+    expect(() => contractViolations(toContract(dangling), 'GET', '/v1/me', notFound('x')))
+      .toThrow('unresolved reference #/components/schemas/Gone');
   });
 
   test('every operation, called without credentials or body, answers as documented', async () => {
@@ -266,5 +283,14 @@ describe('issue 8, point 6: A complete OpenAPI', () => {
     expect(rejected.body).toEqual(
       expect.objectContaining({ code: 'insufficient_funds', transferId: expect.any(String) }),
     );
+    // In the log: the retried transfer once, the refused one as refused, no other movement.
+    expect(movementLines(await storedWalletEvents(app, from))).toEqual([
+      expect.stringMatching(/^WalletCredited 5000 /),
+      `WalletDebited 1250 ${first.body.transferId}`,
+      `TransferRejected insufficient_funds ${rejected.body.transferId}`,
+    ]);
+    expect(movementLines(await storedWalletEvents(app, to))).toEqual([
+      `WalletCredited 1250 ${first.body.transferId}`,
+    ]);
   });
 });

@@ -10,6 +10,8 @@ import type { TestApp } from './test-app';
 // Bodies are whatever JSON the server sent; tests assert on their shape.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Reply = { status: number; headers: Headers; body: any; text: string };
+/** Where requests go: a TestApp in this process, or a `tng serve` child process. */
+export type HttpTarget = Readonly<{ url: string }>;
 export const PASSWORD = 'correct horse battery staple';
 
 /**
@@ -17,7 +19,7 @@ export const PASSWORD = 'correct horse battery staple';
  * undeclared status, media type or header, or a body outside its schema, fails the test.
  */
 export async function call(
-  app: TestApp,
+  app: HttpTarget,
   method: string,
   path: string,
   options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
@@ -44,7 +46,7 @@ export async function call(
 
 export type User = { userId: string; email: string; token: string; refreshToken: string };
 
-export async function signUp(app: TestApp, name = 'user'): Promise<User> {
+export async function signUp(app: HttpTarget, name = 'user'): Promise<User> {
   const email = `${name}-${randomUUID().slice(0, 8)}@example.com`;
   const registered = await call(app, 'POST', '/v1/auth/register', {
     body: { email, password: PASSWORD, name },
@@ -53,7 +55,7 @@ export async function signUp(app: TestApp, name = 'user'): Promise<User> {
   return logIn(app, email, registered.body.userId);
 }
 
-export async function logIn(app: TestApp, email: string, userId: string): Promise<User> {
+export async function logIn(app: HttpTarget, email: string, userId: string): Promise<User> {
   const login = await call(app, 'POST', '/v1/auth/login', { body: { email, password: PASSWORD } });
   if (login.status !== 200) throw new Error(`login: ${login.text}`);
   return { userId, email, token: login.body.accessToken, refreshToken: login.body.refreshToken };
@@ -77,14 +79,14 @@ export async function withRole(app: TestApp, user: User, role: string): Promise<
   return logIn(app, user.email, user.userId);
 }
 
-export async function openWallet(app: TestApp, user: User, currency = 'MYR'): Promise<string> {
+export async function openWallet(app: HttpTarget, user: User, currency = 'MYR'): Promise<string> {
   const opened = await call(app, 'POST', '/v1/wallets', { token: user.token, body: { currency } });
   if (opened.status !== 201) throw new Error(`open wallet: ${opened.text}`);
   return opened.body.walletId;
 }
 
 export async function fund(
-  app: TestApp,
+  app: HttpTarget,
   admin: User,
   walletId: string,
   amount: string,
@@ -98,7 +100,7 @@ export async function fund(
 }
 
 export function transfer(
-  app: TestApp,
+  app: HttpTarget,
   user: User,
   body: Record<string, unknown>,
   key: string = randomUUID(),

@@ -3,7 +3,7 @@
 // route, money sums in bigint, and the `tng` CLI run as a child process.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { call, type Reply, type User } from './api';
+import { call, type HttpTarget, type Reply, type User } from './api';
 import type { TestApp } from './test-app';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -68,7 +68,7 @@ export type AuditedEvent = {
 
 /** Every event of a stream, page by page, as an auditor reads it over HTTP. */
 export async function auditStream(
-  app: TestApp,
+  app: HttpTarget,
   auditor: User,
   streamId: string,
 ): Promise<AuditedEvent[]> {
@@ -112,6 +112,48 @@ export async function storedEventCount(app: TestApp): Promise<bigint> {
     'select count(*) as events from events',
   );
   return BigInt(result.rows[0]!.events);
+}
+
+/**
+ * Every event of a stream, read straight from the app's database: for single-process apps
+ * whose tests have no auditor at hand. Same shape as `auditStream`'s.
+ */
+export async function storedStream(app: TestApp, streamId: string): Promise<AuditedEvent[]> {
+  const result = await app.server.runtime.pool.query<{
+    stream_version: string; global_position: string; type: string; data: Record<string, unknown>;
+  }>(
+    `select stream_version, global_position, type, data from events
+      where stream_id = $1 order by stream_version`,
+    [streamId],
+  );
+  return result.rows.map((row) => ({
+    streamVersion: String(row.stream_version),
+    position: String(row.global_position),
+    type: row.type,
+    data: row.data,
+  }));
+}
+
+/** A wallet's events, as `storedStream` reads them. */
+export const storedWalletEvents = (app: TestApp, walletId: string): Promise<AuditedEvent[]> =>
+  storedStream(app, `wallet-${walletId}`);
+
+/**
+ * The money a wallet's events moved and the transfers they refused, one line each, in
+ * order: "WalletCredited 500 <movementId>", "TransferRejected limit_exceeded <movementId>".
+ * Other events (opened, holds placed or ended) are left out; assert on those separately.
+ */
+export function movementLines(events: readonly AuditedEvent[]): string[] {
+  return events.flatMap((event) => {
+    const { data } = event;
+    if (event.type === 'WalletCredited' || event.type === 'WalletDebited') {
+      return [`${event.type} ${String(data.amountMinor)} ${String(data.movementId)}`];
+    }
+    if (event.type === 'TransferRejected') {
+      return [`${event.type} ${String(data.code)} ${String(data.movementId)}`];
+    }
+    return [];
+  });
 }
 
 export type CliRun = { code: number; stdout: string; stderr: string };

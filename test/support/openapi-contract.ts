@@ -77,8 +77,14 @@ export function contractViolations(
     return reply.text === '' ? [] : bodyViolations(where, problemSchema(contract), reply);
   }
   if (!found) {
-    // No route: the not-found handler (404) or a refused URL (400), both problems.
+    // No route in the document: the not-found handler (404) or a refused URL (400), both
+    // problems. Any other answer, or a 404 from a handler (a route the app serves but the
+    // document leaves out), is a route missing from the contract, not a pass.
     if (reply.status !== 404 && reply.status !== 400) return [`${where}: no such route`];
+    const detail = (reply.body as { detail?: unknown } | null)?.detail;
+    if (reply.status === 404 && !String(detail).startsWith('no route ')) {
+      return [`${where}: answered by a route that /docs/json does not declare`];
+    }
     return bodyViolations(where, problemSchema(contract), reply);
   }
   const declared = found.operation.responses?.[String(reply.status)];
@@ -124,7 +130,10 @@ function resolveRefs(contract: Contract, schema: Json): Json {
     if (node === null || typeof node !== 'object') return node;
     if (typeof node.$ref === 'string') {
       const name = node.$ref.replace('#/components/schemas/', '');
-      return inline(contract.document.components.schemas[name]);
+      const target = contract.document.components?.schemas?.[name];
+      // An unresolved reference would validate nothing and pass every body.
+      if (target === undefined) throw new Error(`/docs/json: unresolved reference ${node.$ref}`);
+      return inline(target);
     }
     return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, inline(value)]));
   };

@@ -82,7 +82,7 @@ describe('placeHold', () => {
     ];
     spec(walletDecider)(given)
       .when(place(myr(2_000n)))
-      .then([expect.anything()]);
+      .then([placed(myr(2_000n), secondsLater(HOLD_EXPIRES_IN_SECONDS_DEFAULT))]);
     spec(walletDecider)(given)
       .when(place(myr(2_001n)))
       .thenRejects('insufficient_funds');
@@ -183,7 +183,9 @@ describePrecedence<HoldScenario>('placeHold', {
       .when(place(s.amount, { expiresInSeconds: s.expiresInSeconds }))
       .thenRejects(code),
   expectAccepted: (s) =>
-    spec(walletDecider)(givenForHold(s)).when(place(s.amount)).then([expect.anything()]),
+    spec(walletDecider)(givenForHold(s))
+      .when(place(s.amount))
+      .then([placed(s.amount, secondsLater(HOLD_EXPIRES_IN_SECONDS_DEFAULT))]),
 });
 
 describe('releaseHold', () => {

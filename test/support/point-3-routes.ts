@@ -1,10 +1,10 @@
 // The routes the point 3 fuzz test walks: every route of the app's route table, with a valid
 // request to start from (real ids, the right caller, a body that would be accepted), built
 // from the OpenAPI document at /docs/json. A route this file cannot build a valid request for
-// is reported, never skipped: a new route gets fuzzed or the test says what it lacks.
+// fails the test, never is skipped: a new route gets fuzzed or the test says what it lacks.
 import { randomUUID } from 'node:crypto';
-import { call, logIn, PASSWORD, type User } from '../support/api';
-import type { TestApp } from '../support/test-app';
+import { call, logIn, PASSWORD, type User } from './api';
+import type { TestApp } from './test-app';
 import { routesOfTree } from './point-3-fuzz';
 
 export type Actors = Readonly<{
@@ -128,13 +128,23 @@ function operationOf(doc: { paths: Record<string, Record<string, Operation>> }, 
   return doc.paths[openApiPath]?.[method.toLowerCase()];
 }
 
-/** Every route (HEAD is its GET's twin) with a valid base request, and what could not be. */
-export async function routeCases(app: TestApp, actors: Actors) {
+/**
+ * Every route with a valid base request. HEAD is fuzzed through its GET twin; a HEAD without
+ * one, a route missing from /docs/json or one without valid values throws, naming every such
+ * route, so that no route is ever left out unnoticed.
+ */
+export async function routeCases(app: TestApp, actors: Actors): Promise<RouteCase[]> {
   const doc = (await call(app, 'GET', '/docs/json')).body;
   const cases: RouteCase[] = [];
   const unfuzzable: string[] = [];
-  for (const { method, url } of routesOfTree(app.server.app.printRoutes({ commonPrefix: false }))) {
-    if (method === 'HEAD') continue;
+  const routes = routesOfTree(app.server.app.printRoutes({ commonPrefix: false }));
+  if (routes.length === 0) throw new Error('the route table lists no route');
+  for (const { method, url } of routes) {
+    if (method === 'HEAD') {
+      const twin = routes.some((route) => route.method === 'GET' && route.url === url);
+      if (!twin) unfuzzable.push(`HEAD ${url}: no GET twin to fuzz it through`);
+      continue;
+    }
     const operation = operationOf(doc, method, url);
     if (operation === undefined && !OPERATIONAL.test(url)) {
       unfuzzable.push(`${method} ${url}: not in /docs/json`);
@@ -167,5 +177,8 @@ export async function routeCases(app: TestApp, actors: Actors) {
       },
     });
   }
-  return { cases, unfuzzable };
+  if (unfuzzable.length > 0) {
+    throw new Error(`routes the fuzz test cannot cover:\n  ${unfuzzable.join('\n  ')}`);
+  }
+  return cases;
 }

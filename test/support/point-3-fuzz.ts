@@ -117,7 +117,12 @@ export function routesOfTree(tree: string): Route[] {
   const routes: Route[] = [];
   for (const line of tree.split('\n')) {
     const branch = line.indexOf('── ');
-    if (branch < 0) continue;
+    if (branch < 0) {
+      // Only blank lines and the tree's own rules carry no route; anything else is a format
+      // this reader does not know, and routes in it would be missed.
+      if (/^[\s│]*$/.test(line)) continue;
+      throw new Error(`unreadable route line: ${line}`);
+    }
     const depth = (branch - 1) / 4;
     const match = /^(\S+)(?: \(([A-Z, ]+)\))?$/.exec(line.slice(branch + 3).trim());
     if (match === null) throw new Error(`unreadable route line: ${line}`);
