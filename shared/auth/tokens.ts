@@ -8,25 +8,21 @@
 // Verify does NOT check logout: callers also ask SessionRevocation (see access-authenticator).
 import { randomUUID } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
-import { z } from 'zod/v4';
 import { assert } from '../errors/assert';
-import { DomainError } from '../errors/domain-error';
 import { ExpiringLru } from '../adapters/cache/expiring-lru';
 import { UserIdSchema } from '../domain/ids';
-import { PLANS, ROLES, type AccessPrincipal, type Plan, type Role } from './principal';
+import {
+  ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, ACCESS_TOKEN_REQUIRED_CLAIMS, ACCESS_TOKEN_TYPE,
+  AccessClaimsSchema, invalidToken, principalOfClaims,
+} from './access-claims';
+import type { AccessPrincipal, Plan, Role } from './principal';
 
-export const ACCESS_TOKEN_ISSUER = 'mini-tng';
-export const ACCESS_TOKEN_AUDIENCE = 'mini-tng-api';
-export const ACCESS_TOKEN_TYPE = 'access';
+export {
+  ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_CLOCK_SKEW_MS, ACCESS_TOKEN_ISSUER, ACCESS_TOKEN_TYPE,
+} from './access-claims';
 export const ACCESS_TOKEN_TTL_MS_DEFAULT = 15 * 60 * 1000;
 export const ACCESS_TOKEN_TTL_MS_MAX = 24 * 60 * 60 * 1000;
 export const ACCESS_TOKEN_SECRET_BYTES_MIN = 32;
-/**
- * How far in the future an iat may be: clocks of replicas that issue and verify differ a
- * little. Beyond it the token was not issued by a server of ours at that time (a stolen key,
- * or a clock far off), and is refused like one that outlives the ttl.
- */
-export const ACCESS_TOKEN_CLOCK_SKEW_MS = 30_000;
 /** Longer input is refused before parsing, so junk cannot cost CPU or fill the cache. */
 export const ACCESS_TOKEN_LENGTH_MAX = 4_096;
 /**
@@ -35,19 +31,6 @@ export const ACCESS_TOKEN_LENGTH_MAX = 4_096;
  * about 1 KB each stay near 10 MB. Only successes are cached, so junk cannot evict them.
  */
 export const VERIFIED_TOKEN_CACHE_ENTRIES_MAX = 10_000;
-
-const AccessClaimsSchema = z.object({
-  iss: z.literal(ACCESS_TOKEN_ISSUER),
-  aud: z.literal(ACCESS_TOKEN_AUDIENCE),
-  sub: UserIdSchema,
-  jti: z.uuid(),
-  sid: z.uuid(),
-  typ: z.literal(ACCESS_TOKEN_TYPE),
-  roles: z.array(z.enum(ROLES)).max(ROLES.length),
-  plan: z.enum(PLANS),
-  iat: z.int().nonnegative(),
-  exp: z.int().positive(),
-});
 
 export type AccessTokenSubject = Readonly<{
   userId: string;
@@ -73,8 +56,6 @@ export type AccessTokensOptions = Readonly<{
   nowMs?: () => number;
 }>;
 
-const invalidToken = () => new DomainError('invalid_token', 'the access token is invalid or expired');
-
 export class AccessTokens {
   readonly ttlMs: number;
   private readonly nowMs: () => number;
@@ -99,7 +80,7 @@ export class AccessTokens {
       algorithms: ['HS256'],
       allowedIss: ACCESS_TOKEN_ISSUER,
       allowedAud: ACCESS_TOKEN_AUDIENCE,
-      requiredClaims: ['iss', 'aud', 'sub', 'jti', 'sid', 'typ', 'iat', 'exp'],
+      requiredClaims: ACCESS_TOKEN_REQUIRED_CLAIMS,
       ignoreExpiration: true,
       cache: false,
     });
@@ -148,25 +129,7 @@ export class AccessTokens {
     } catch {
       throw invalidToken();
     }
-    const parsed = AccessClaimsSchema.safeParse(payload);
-    if (!parsed.success) throw invalidToken();
-    const claims = parsed.data;
-    const nowMs = this.nowMs();
-    if (claims.exp * 1000 <= nowMs) throw invalidToken();
-    if (claims.iat * 1000 > nowMs + ACCESS_TOKEN_CLOCK_SKEW_MS) throw invalidToken();
-    // issue() rounds both to whole seconds, so its lifetime is at most the ttl rounded up.
-    const lifetimeSeconds = claims.exp - claims.iat;
-    if (lifetimeSeconds <= 0 || lifetimeSeconds > Math.ceil(this.ttlMs / 1000)) {
-      throw invalidToken();
-    }
-    return Object.freeze({
-      userId: claims.sub,
-      sessionId: claims.sid,
-      jti: claims.jti,
-      roles: Object.freeze([...new Set(claims.roles)]),
-      plan: claims.plan,
-      expiresAt: new Date(claims.exp * 1000),
-    });
+    return principalOfClaims(payload, this.nowMs(), this.ttlMs);
   }
 }
 
