@@ -5,8 +5,10 @@
 //    /bench with a strict JSON body behind an auth hook; the closed-loop load generator of
 //    http-load.ts drives them in turn (rounds alternate the order), 64 connections, each
 //    connection with its own user's token. No database: revocation is the in-process set.
-//   node bin/run-ts.cjs scripts/bench/jwt-verify.bench.ts [--seconds=8] [--rounds=2]
-//     [--connections=64] [--variants=none,fast-jwt,fastify-jwt,fastify-jwt+lru]
+//   node bin/run-ts.cjs scripts/bench/jwt-verify.bench.ts [--seconds=3] [--rounds=6]
+//     [--raw-repeats=5] [--connections=64] [--variants=none,fast-jwt,fastify-jwt,fastify-jwt+lru]
+// Besides requests/s and p99 it reports each server's CPU time per request, which a busy
+// shared machine disturbs far less than throughput.
 // Variants: none (no auth: the ceiling), fast-jwt (AccessAuthenticator as in production),
 // fastify-jwt (request.jwtVerify() with fast-jwt's own cache, then the same claim checks),
 // fastify-jwt+lru (our principal cache in front of fastify.jwt.verify on a miss).
@@ -18,12 +20,12 @@ import fastifyJwt from '@fastify/jwt';
 import { ExpiringLru } from '../../shared/adapters/cache/expiring-lru';
 import { AccessAuthenticator } from '../../shared/auth/access-authenticator';
 import {
-  ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, ACCESS_TOKEN_REQUIRED_CLAIMS, principalOfClaims,
+  ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, ACCESS_TOKEN_REQUIRED_CLAIMS, invalidToken,
+  principalOfClaims,
 } from '../../shared/auth/access-claims';
 import type { AccessPrincipal } from '../../shared/auth/principal';
 import { RevokedSessionSet } from '../../shared/auth/revoked-session-set';
 import { AccessTokens, VERIFIED_TOKEN_CACHE_ENTRIES_MAX } from '../../shared/auth/tokens';
-import { DomainError } from '../../shared/errors/domain-error';
 import { percentileMs, runLoad } from './http-load';
 
 const VARIANTS = ['none', 'fast-jwt', 'fastify-jwt', 'fastify-jwt+lru'] as const;
@@ -59,21 +61,21 @@ function revocations() {
   return { isRevoked: async (sessionId: string) => revoked.has(sessionId.toLowerCase()) };
 }
 
-/** A verify() of the AccessTokens shape backed by @fastify/jwt, with or without our LRU. */
-function fastifyJwtTokens(app: FastifyInstance, lru: boolean): Pick<AccessTokens, 'verify'> {
-  const verified = lru ? new ExpiringLru<AccessPrincipal>(VERIFIED_TOKEN_CACHE_ENTRIES_MAX) : null;
+/** tokens.ts's verify() with fastify.jwt.verify in place of fast-jwt's own verifier. */
+function fastifyJwtTokens(app: FastifyInstance): Pick<AccessTokens, 'verify'> {
+  const verified = new ExpiringLru<AccessPrincipal>(VERIFIED_TOKEN_CACHE_ENTRIES_MAX);
   return {
     verify(token: string): AccessPrincipal {
-      const cached = verified?.get(token);
+      const cached = verified.get(token);
       if (cached !== undefined) return cached;
       let payload: unknown;
       try {
         payload = app.jwt.verify(token);
       } catch {
-        throw new DomainError('invalid_token', 'the access token is invalid or expired');
+        throw invalidToken();
       }
       const principal = principalOfClaims(payload, Date.now(), TTL_MS);
-      verified?.set(token, principal, principal.expiresAt.getTime());
+      verified.set(token, principal, principal.expiresAt.getTime());
       return principal;
     },
   };
@@ -88,7 +90,7 @@ async function authHook(app: FastifyInstance, variant: Variant) {
   }
   if (variant === 'fastify-jwt+lru') {
     await registerFastifyJwt(app, false);
-    const authenticator = new AccessAuthenticator(fastifyJwtTokens(app, true), sessions);
+    const authenticator = new AccessAuthenticator(fastifyJwtTokens(app), sessions);
     return (request: FastifyRequest) => authenticator.authenticate(request.headers.authorization);
   }
   await registerFastifyJwt(app, true);
@@ -97,12 +99,10 @@ async function authHook(app: FastifyInstance, variant: Variant) {
     try {
       payload = await request.jwtVerify();
     } catch {
-      throw new DomainError('invalid_token', 'the access token is invalid or expired');
+      throw invalidToken();
     }
     const principal = principalOfClaims(payload, Date.now(), TTL_MS);
-    if (await sessions.isRevoked(principal.sessionId)) {
-      throw new DomainError('invalid_token', 'the access token is invalid or expired');
-    }
+    if (await sessions.isRevoked(principal.sessionId)) throw invalidToken();
     return principal;
   };
 }
@@ -127,6 +127,9 @@ async function serve(variant: Variant): Promise<void> {
       if (authenticate !== null) request.principal = await authenticate(request);
     },
   }, async (request) => ({ ok: true, userId: request.principal?.userId ?? null }));
+  // The server's own CPU time: per request, it barely moves when other processes share the
+  // cores, where requests per second swing with every neighbour.
+  app.get('/cpu', async () => process.cpuUsage());
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   process.stdout.write(`PORT ${typeof address === 'object' && address ? address.port : 0}\n`);
@@ -177,10 +180,10 @@ async function rawCosts(tokens: readonly string[], repeats: number): Promise<voi
   await Promise.all([plain.ready(), withCache.ready()]);
   await withCache.inject({ url: '/' });
   const claims = (payload: unknown) => principalOfClaims(payload, Date.now(), TTL_MS);
-  const lru = fastifyJwtTokens(plain, true);
-  const payloads = tokens.map((token) => plain.jwt.verify(token));
+  const lru = fastifyJwtTokens(plain);
+  const payloads = Array.from({ length: 64 }, (_, i) => plain.jwt.verify(pick(i)));
   const cases: RawCase[] = [
-    { label: 'claim checks alone (zod, principalOfClaims)', call: (i) => claims(payloads[i % payloads.length]) },
+    { label: 'claim checks alone (zod, principalOfClaims)', call: (i) => claims(payloads[i % 64]) },
     { label: 'tokens.ts verify (fast-jwt + claims), no cache', call: (i) => uncached.verify(pick(i)) },
     { label: 'tokens.ts verify, its principal cache', call: (i) => cached.verify(pick(i)) },
     { label: 'fastify.jwt.verify + claims, no cache', call: (i) => claims(plain.jwt.verify(pick(i))) },
@@ -206,17 +209,31 @@ async function rawCosts(tokens: readonly string[], repeats: number): Promise<voi
   }
   console.log(`raw verify cost, µs per call (${repeats} x ${RAW_CALLS} calls, ${tokens.length} tokens):`);
   for (const [index, { label }] of cases.entries()) {
-    const sorted = [...samples[index]!].sort((x, y) => x - y);
-    const median = sorted[Math.floor(sorted.length / 2)]!;
     const all = samples[index]!.map((us) => us.toFixed(2)).join(' / ');
-    console.log(`  ${label.padEnd(48)} median ${median.toFixed(2).padStart(6)}  (${all})`);
+    console.log(`  ${label.padEnd(48)} median ${median(samples[index]!).toFixed(2).padStart(6)}`
+      + `  (${all})`);
   }
   await Promise.all([plain.close(), withCache.close()]);
 }
 
-type Figures = { requests: number; seconds: number; p50Ms: number; p99Ms: number; failed: number };
+/** cpuUsPerRequest: the server's CPU time (user + system) per request. */
+type Figures = Readonly<{
+  requests: number; seconds: number; p50Ms: number; p99Ms: number; failed: number;
+  cpuUsPerRequest: number;
+}>;
+const perSecond = (f: Figures) => f.requests / f.seconds;
+const median = (values: readonly number[]) =>
+  [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
 
-async function load(port: number, tokens: readonly string[], connections: number, ms: number) {
+async function serverCpuUs(port: number): Promise<number> {
+  const usage = await (await fetch(`http://127.0.0.1:${port}/cpu`)).json() as NodeJS.CpuUsage;
+  return usage.user + usage.system;
+}
+
+async function load(
+  port: number, tokens: readonly string[], connections: number, ms: number,
+): Promise<Figures> {
+  const cpuBefore = await serverCpuUs(port);
   const result = await runLoad({
     url: `http://127.0.0.1:${port}`,
     concurrency: connections,
@@ -228,15 +245,16 @@ async function load(port: number, tokens: readonly string[], connections: number
     }),
   });
   const failed = result.requests - (result.byStatus['200'] ?? 0);
+  const cpuUsPerRequest = ((await serverCpuUs(port)) - cpuBefore) / result.requests;
   return {
-    requests: result.requests, seconds: result.seconds, failed,
+    requests: result.requests, seconds: result.seconds, failed, cpuUsPerRequest,
     p50Ms: percentileMs(result.latenciesUs, 50), p99Ms: percentileMs(result.latenciesUs, 99),
   };
 }
 
 async function main(): Promise<void> {
-  const seconds = Number(flag('seconds') ?? 8);
-  const rounds = Number(flag('rounds') ?? 2);
+  const seconds = Number(flag('seconds') ?? 3);
+  const rounds = Number(flag('rounds') ?? 6);
   const connections = Number(flag('connections') ?? 64);
   const variants = (flag('variants') ?? VARIANTS.join(',')).split(',') as Variant[];
   const unknown = variants.find((v) => !(VARIANTS as readonly string[]).includes(v));
@@ -245,7 +263,7 @@ async function main(): Promise<void> {
   const tokens = Array.from({ length: connections }, (_, i) => issuer.issue({
     userId: `bench-user-${i}`, sessionId: randomUUID(), roles: ['customer'], plan: 'FREE',
   }).accessToken);
-  await rawCosts(tokens, Number(flag('raw-repeats') ?? 3));
+  await rawCosts(tokens, Number(flag('raw-repeats') ?? 5));
   const servers = new Map<Variant, { child: ChildProcess; port: number }>();
   for (const variant of variants) servers.set(variant, await startServer(variant));
   try {
@@ -259,35 +277,34 @@ async function main(): Promise<void> {
       for (const variant of order) {
         const f = await load(servers.get(variant)!.port, tokens, connections, seconds * 1000);
         figures.get(variant)!.push(f);
-        const perSecond = (f.requests / f.seconds).toFixed(0).padStart(6);
-        console.log(`round ${round + 1} ${variant.padEnd(16)} ${perSecond} req/s`
-          + `  p50 ${f.p50Ms.toFixed(1)} ms  p99 ${f.p99Ms.toFixed(1)} ms  non-200 ${f.failed}`);
+        console.log(`round ${round + 1} ${variant.padEnd(16)} `
+          + `${perSecond(f).toFixed(0).padStart(6)} req/s`
+          + `  p50 ${f.p50Ms.toFixed(1)} ms  p99 ${f.p99Ms.toFixed(1)} ms`
+          + `  server CPU ${f.cpuUsPerRequest.toFixed(1)} µs/req  non-200 ${f.failed}`);
       }
     }
     const rate = (fs: Figures[]) =>
       fs.reduce((sum, f) => sum + f.requests, 0) / fs.reduce((sum, f) => sum + f.seconds, 0);
-    const baseline = variants.includes('fast-jwt') ? rate(figures.get('fast-jwt')!) : undefined;
+    // Per-round ratios to fast-jwt cancel most of the drift of a shared, noisy machine.
+    const base = figures.get('fast-jwt');
     console.log(`HTTP, ${connections} connections, ${rounds} x ${seconds} s each:`);
     for (const [variant, fs] of figures) {
-      const ratio = baseline === undefined
-        ? '' : `  ${((rate(fs) / baseline) * 100).toFixed(1)}% of fast-jwt`;
-      const p99s = fs.map((f) => f.p99Ms.toFixed(1)).join('/');
-      console.log(`  ${variant.padEnd(16)} ${rate(fs).toFixed(0).padStart(6)} req/s  p99 ${p99s} ms${ratio}`);
+      const ratios = base === undefined ? [] : fs.map((f, i) => perSecond(f) / perSecond(base[i]!));
+      const ratio = ratios.length === 0
+        ? '' : `  median ${(median(ratios) * 100).toFixed(1)}% of fast-jwt per round`;
+      const p99 = median(fs.map((f) => f.p99Ms)).toFixed(1);
+      const cpu = median(fs.map((f) => f.cpuUsPerRequest)).toFixed(1);
+      console.log(`  ${variant.padEnd(16)} ${rate(fs).toFixed(0).padStart(6)} req/s`
+        + `  median p99 ${p99} ms  median server CPU ${cpu} µs/req${ratio}`);
     }
   } finally {
     for (const { child } of servers.values()) child.kill();
   }
 }
 
+// The same file is the parent (load, figures) and, with --serve=<variant>, each server.
 const serveVariant = flag('serve');
-if (serveVariant !== undefined) {
-  serve(serveVariant as Variant).catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-} else {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+(serveVariant === undefined ? main() : serve(serveVariant as Variant)).catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
