@@ -1,4 +1,5 @@
-// Access tokens: HS256 JWTs (fast-jwt) that carry who is calling for 15 minutes by default.
+// Access tokens: HS256 JWTs (fast-jwt, directly: docs/architecture.md says why not through
+// @fastify/jwt) that carry who is calling for 15 minutes by default.
 // Invariants: verification accepts HS256 only (the algorithm is pinned, so `alg: none`,
 // HS512 and RS256 confusion tokens fail), and only with iss, aud, typ 'access', a future exp,
 // an iat no later than now (give or take ACCESS_TOKEN_CLOCK_SKEW_MS), a lifetime exp - iat no
@@ -26,9 +27,10 @@ export const ACCESS_TOKEN_SECRET_BYTES_MIN = 32;
 /** Longer input is refused before parsing, so junk cannot cost CPU or fill the cache. */
 export const ACCESS_TOKEN_LENGTH_MAX = 4_096;
 /**
- * Verified tokens cached by their exact text until their exp. An HS256 check is a measurable
- * share of a request under load (STACK.md: a cache added 15-25% throughput); 10k entries of
- * about 1 KB each stay near 10 MB. Only successes are cached, so junk cannot evict them.
+ * Verified tokens cached by their exact text until their exp. An HS256 check and the claim
+ * checks are a measurable share of a request under load (docs/architecture.md, "Tokens: why
+ * fast-jwt directly"); 10k entries of about 1 KB each stay near 10 MB. Only successes are
+ * cached, so junk cannot evict them.
  */
 export const VERIFIED_TOKEN_CACHE_ENTRIES_MAX = 10_000;
 
@@ -73,8 +75,10 @@ export class AccessTokens {
     this.nowMs = options.nowMs ?? Date.now;
     const key = Buffer.from(options.secret);
     this.sign = createSigner({ key, algorithm: 'HS256' });
-    // exp is checked below against the injected clock, so one clock decides both the check
-    // and the cache expiry. fast-jwt's own cache stays off: ours caches the parsed principal.
+    // exp is checked by principalOfClaims against the injected clock, so one clock decides
+    // both the check and the cache expiry. fast-jwt's own cache stays off: it hashes every
+    // token and returns the payload, so the claim checks would still run; ours caches the
+    // principal.
     this.decodeVerified = createVerifier({
       key,
       algorithms: ['HS256'],
