@@ -1,4 +1,5 @@
-// Access tokens: HS256 JWTs (fast-jwt) that carry who is calling for 15 minutes by default.
+// Access tokens: HS256 JWTs (fast-jwt, directly: docs/architecture.md says why not through
+// @fastify/jwt) that carry who is calling for 15 minutes by default.
 // Invariants: verification accepts HS256 only (the algorithm is pinned, so `alg: none`,
 // HS512 and RS256 confusion tokens fail), and only with iss, aud, typ 'access', a future exp,
 // an iat no later than now (give or take ACCESS_TOKEN_CLOCK_SKEW_MS), a lifetime exp - iat no
@@ -8,46 +9,30 @@
 // Verify does NOT check logout: callers also ask SessionRevocation (see access-authenticator).
 import { randomUUID } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
-import { z } from 'zod/v4';
 import { assert } from '../errors/assert';
-import { DomainError } from '../errors/domain-error';
 import { ExpiringLru } from '../adapters/cache/expiring-lru';
 import { UserIdSchema } from '../domain/ids';
-import { PLANS, ROLES, type AccessPrincipal, type Plan, type Role } from './principal';
+import {
+  ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, ACCESS_TOKEN_REQUIRED_CLAIMS, ACCESS_TOKEN_TYPE,
+  AccessClaimsSchema, invalidToken, principalOfClaims,
+} from './access-claims';
+import type { AccessPrincipal, Plan, Role } from './principal';
 
-export const ACCESS_TOKEN_ISSUER = 'mini-tng';
-export const ACCESS_TOKEN_AUDIENCE = 'mini-tng-api';
-export const ACCESS_TOKEN_TYPE = 'access';
+export {
+  ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_CLOCK_SKEW_MS, ACCESS_TOKEN_ISSUER, ACCESS_TOKEN_TYPE,
+} from './access-claims';
 export const ACCESS_TOKEN_TTL_MS_DEFAULT = 15 * 60 * 1000;
 export const ACCESS_TOKEN_TTL_MS_MAX = 24 * 60 * 60 * 1000;
 export const ACCESS_TOKEN_SECRET_BYTES_MIN = 32;
-/**
- * How far in the future an iat may be: clocks of replicas that issue and verify differ a
- * little. Beyond it the token was not issued by a server of ours at that time (a stolen key,
- * or a clock far off), and is refused like one that outlives the ttl.
- */
-export const ACCESS_TOKEN_CLOCK_SKEW_MS = 30_000;
 /** Longer input is refused before parsing, so junk cannot cost CPU or fill the cache. */
 export const ACCESS_TOKEN_LENGTH_MAX = 4_096;
 /**
- * Verified tokens cached by their exact text until their exp. An HS256 check is a measurable
- * share of a request under load (STACK.md: a cache added 15-25% throughput); 10k entries of
- * about 1 KB each stay near 10 MB. Only successes are cached, so junk cannot evict them.
+ * Verified tokens cached by their exact text until their exp. An HS256 check and the claim
+ * checks are a measurable share of a request under load (docs/architecture.md, "Tokens: why
+ * fast-jwt directly"); 10k entries of about 1 KB each stay near 10 MB. Only successes are
+ * cached, so junk cannot evict them.
  */
 export const VERIFIED_TOKEN_CACHE_ENTRIES_MAX = 10_000;
-
-const AccessClaimsSchema = z.object({
-  iss: z.literal(ACCESS_TOKEN_ISSUER),
-  aud: z.literal(ACCESS_TOKEN_AUDIENCE),
-  sub: UserIdSchema,
-  jti: z.uuid(),
-  sid: z.uuid(),
-  typ: z.literal(ACCESS_TOKEN_TYPE),
-  roles: z.array(z.enum(ROLES)).max(ROLES.length),
-  plan: z.enum(PLANS),
-  iat: z.int().nonnegative(),
-  exp: z.int().positive(),
-});
 
 export type AccessTokenSubject = Readonly<{
   userId: string;
@@ -73,8 +58,6 @@ export type AccessTokensOptions = Readonly<{
   nowMs?: () => number;
 }>;
 
-const invalidToken = () => new DomainError('invalid_token', 'the access token is invalid or expired');
-
 export class AccessTokens {
   readonly ttlMs: number;
   private readonly nowMs: () => number;
@@ -92,14 +75,16 @@ export class AccessTokens {
     this.nowMs = options.nowMs ?? Date.now;
     const key = Buffer.from(options.secret);
     this.sign = createSigner({ key, algorithm: 'HS256' });
-    // exp is checked below against the injected clock, so one clock decides both the check
-    // and the cache expiry. fast-jwt's own cache stays off: ours caches the parsed principal.
+    // exp is checked by principalOfClaims against the injected clock, so one clock decides
+    // both the check and the cache expiry. fast-jwt's own cache stays off: it hashes every
+    // token and returns the payload, so the claim checks would still run; ours caches the
+    // principal.
     this.decodeVerified = createVerifier({
       key,
       algorithms: ['HS256'],
       allowedIss: ACCESS_TOKEN_ISSUER,
       allowedAud: ACCESS_TOKEN_AUDIENCE,
-      requiredClaims: ['iss', 'aud', 'sub', 'jti', 'sid', 'typ', 'iat', 'exp'],
+      requiredClaims: ACCESS_TOKEN_REQUIRED_CLAIMS,
       ignoreExpiration: true,
       cache: false,
     });
@@ -148,25 +133,7 @@ export class AccessTokens {
     } catch {
       throw invalidToken();
     }
-    const parsed = AccessClaimsSchema.safeParse(payload);
-    if (!parsed.success) throw invalidToken();
-    const claims = parsed.data;
-    const nowMs = this.nowMs();
-    if (claims.exp * 1000 <= nowMs) throw invalidToken();
-    if (claims.iat * 1000 > nowMs + ACCESS_TOKEN_CLOCK_SKEW_MS) throw invalidToken();
-    // issue() rounds both to whole seconds, so its lifetime is at most the ttl rounded up.
-    const lifetimeSeconds = claims.exp - claims.iat;
-    if (lifetimeSeconds <= 0 || lifetimeSeconds > Math.ceil(this.ttlMs / 1000)) {
-      throw invalidToken();
-    }
-    return Object.freeze({
-      userId: claims.sub,
-      sessionId: claims.sid,
-      jti: claims.jti,
-      roles: Object.freeze([...new Set(claims.roles)]),
-      plan: claims.plan,
-      expiresAt: new Date(claims.exp * 1000),
-    });
+    return principalOfClaims(payload, this.nowMs(), this.ttlMs);
   }
 }
 
