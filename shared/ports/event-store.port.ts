@@ -91,11 +91,35 @@ export type StreamVerification =
 
 export interface EventStore {
   /**
-   * Appends to any number of streams in one transaction: all or nothing. Throws
-   * VersionConflict if any stream's expected version is stale, UniqueClaimTaken if a claim is
-   * owned by another, IdempotencyKeyTaken if the (scope, key) already has a record. An append
-   * whose events ALL already exist (same eventIds) succeeds without writing; a mix of
-   * existing and new eventIds throws DuplicateEvent.
+   * Appends to any number of streams in one transaction: all or nothing, the idempotency
+   * record, unique claims and credentials included. How an append ends is decided in this
+   * order, the first that applies winning (after the precondition asserts, which are bugs):
+   *
+   * 1. The idempotency (scope, key) already has a record: throws IdempotencyKeyTaken.
+   * 2. EVERY event id already exists: succeeds without writing; `position` is null and
+   *    `nextVersions` are the streams' versions now.
+   * 3. A stream's expected version is stale: throws VersionConflict (the first stale stream
+   *    in code-unit order of stream ids).
+   * 4. Some, not all, event ids exist: throws DuplicateEvent (the first in request order).
+   * 5. A claim is owned by another: throws UniqueClaimTaken (the first in request order). A
+   *    claim made again by its owner is kept as it is.
+   * 6. Otherwise writes it all. Credentials never decide: they are written exactly when
+   *    events are, so 1 to 5 write none.
+   *
+   * Why this order: it keeps retries correct. A taken key means this request (or a twin with
+   * the same key) was already answered, and that stored response is the only right answer
+   * (the command runner replays it); any other check would only meet the first request's own
+   * effects (its claim, the versions it moved, its events) and answer with an error the
+   * client never got the first time. Existing events come next for callers without a key
+   * (sagas): an append whose reply was lost finds its own events and must not fail on the
+   * versions it moved itself; the runner treats a null position as "a twin wrote this" and
+   * replays the stored response if there is one. A stale version comes before a duplicate
+   * event and a claim because both are usually the sign of a decision taken on old state:
+   * the caller decides again on fresh state (the runner retries VersionConflict), and that
+   * decision sees the claim or the twin itself. A partial duplicate is a bug or a twin that
+   * decided differently, so it is named before a claim, which is an answer to the client.
+   * Within one group-commit transaction each append sees what the earlier ones wrote, so
+   * twins in one batch meet the same order.
    */
   append(request: AppendRequest): Promise<AppendResult>;
   /** Events of one stream from `fromVersion` (inclusive), at most `limit`, parsed. */

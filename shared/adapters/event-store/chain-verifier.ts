@@ -6,7 +6,8 @@
 import type { StreamId, StreamVerification } from '../../ports/event-store.port';
 import { GENESIS_HASH, hashEvent, type HashedEvent } from './event-hash';
 
-export type StoredEvent = HashedEvent & Readonly<{ hash: string }>;
+/** An event as stored, with the hash that chains it to the one before. */
+export type ChainedEvent = HashedEvent & Readonly<{ hash: string }>;
 export type StreamHead = Readonly<{ streamId: StreamId; version: bigint; lastHash: string }>;
 export type VerificationFailure = Extract<StreamVerification, { ok: false }>;
 
@@ -28,7 +29,7 @@ export class ChainVerifier {
   }
 
   /** Checks the next event; `head` is the store's record of the event's stream. */
-  accept(event: StoredEvent, head: StreamHead | undefined): VerificationFailure | null {
+  accept(event: ChainedEvent, head: StreamHead | undefined): VerificationFailure | null {
     if (this.open?.streamId !== event.streamId) {
       const failure = this.closeStream();
       if (failure) return failure;

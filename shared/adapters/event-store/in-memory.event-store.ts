@@ -20,7 +20,8 @@ import { ChainVerifier, headWithoutEvents } from './chain-verifier';
 import { GENESIS_HASH, hashEvent } from './event-hash';
 import { decodePayload } from './event-payload';
 
-type StoredEvent = Readonly<{
+// An event as this store holds it: payloads as JSON text, as a database row would.
+type InMemoryEventRow = Readonly<{
   streamId: StreamId;
   streamVersion: bigint;
   eventId: string;
@@ -32,7 +33,7 @@ type StoredEvent = Readonly<{
   recordedAt: Date;
   hash: string;
 }>;
-type StreamState = { version: bigint; lastHash: string; events: StoredEvent[] };
+type StreamState = { version: bigint; lastHash: string; events: InMemoryEventRow[] };
 
 export type InMemoryEventStoreOptions = Readonly<{
   codec?: EventCodec;
@@ -42,7 +43,7 @@ export type InMemoryEventStoreOptions = Readonly<{
 
 export class InMemoryEventStore implements EventStore {
   private readonly streams = new Map<StreamId, StreamState>();
-  private readonly log: StoredEvent[] = [];
+  private readonly log: InMemoryEventRow[] = [];
   private readonly eventIds = new Set<string>();
   private readonly idempotency = new Map<string, IdempotencyRecord>();
   private readonly claimOwners = new Map<string, string>();
@@ -56,7 +57,12 @@ export class InMemoryEventStore implements EventStore {
   async append(request: AppendRequest): Promise<AppendResult> {
     this.assertOpen();
     assertValidAppend(request);
-    // Precedence as in Postgres: a retry of a stored append succeeds before any check.
+    // The order EventStore.append documents: a taken key, then a retry of a stored
+    // append (a success that writes nothing), then versions, duplicates and claims.
+    const idempotency = request.idempotency;
+    if (idempotency && this.idempotency.has(idempotencyKey(idempotency))) {
+      throw new IdempotencyKeyTaken(idempotency.scope, idempotency.key);
+    }
     const eventIds = requestEventIds(request);
     if (eventIds.length > 0 && eventIds.every((id) => this.eventIds.has(id))) {
       return { nextVersions: this.versionsOf(request), position: null };
@@ -65,10 +71,6 @@ export class InMemoryEventStore implements EventStore {
     const existing = eventIds.find((id) => this.eventIds.has(id));
     if (existing !== undefined) throw new DuplicateEvent(existing);
     this.checkClaims(request);
-    const idempotency = request.idempotency;
-    if (idempotency && this.idempotency.has(idempotencyKey(idempotency))) {
-      throw new IdempotencyKeyTaken(idempotency.scope, idempotency.key);
-    }
     // Every check passed: from here on nothing throws, so the write is all or nothing.
     const position = this.write(request);
     this.waiters.wakeAll();
@@ -213,7 +215,7 @@ export class InMemoryEventStore implements EventStore {
     const hash = hashEvent(stream.lastHash, { ...event, streamId, streamVersion, data, metadata });
     const globalPosition = BigInt(this.log.length + 1);
     const position = { transactionId: this.transactionId, globalPosition };
-    const stored: StoredEvent = {
+    const stored: InMemoryEventRow = {
       streamId, streamVersion, eventId: event.eventId, type: event.type,
       schemaVersion: event.schemaVersion, dataJson: JSON.stringify(data),
       metadataJson: JSON.stringify(metadata), position, recordedAt, hash,
@@ -246,7 +248,7 @@ export class InMemoryEventStore implements EventStore {
     return low;
   }
 
-  private toRecorded(event: StoredEvent): RecordedEvent {
+  private toRecorded(event: InMemoryEventRow): RecordedEvent {
     const { dataJson, metadataJson, ...fields } = event;
     const { codec } = this.options;
     const payload = decodePayload(codec, event.type, event.schemaVersion, parse(dataJson));

@@ -5,8 +5,8 @@ import { aStreamId, anEvent } from '../../testing/event-builders';
 import type { EventCodec } from '../../ports/event-store.port';
 import { InMemoryEventStore } from './in-memory.event-store';
 
-eventStoreContract('in-memory', async () => {
-  const store = new InMemoryEventStore();
+eventStoreContract('in-memory', async (options) => {
+  const store = new InMemoryEventStore(options);
   return {
     store,
     stop: () => store.close(),

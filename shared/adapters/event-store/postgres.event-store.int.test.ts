@@ -23,12 +23,16 @@ const WAIT_MS_MAX = 10_000;
 
 // Both ways of appending keep the whole contract: shared transactions (the default) and
 // one transaction per append.
-eventStoreContract('postgres', () => startPostgresStore(true));
-eventStoreContract('postgres, group commit off', () => startPostgresStore(false));
+eventStoreContract('postgres', (options) => startPostgresStore(true, options?.codec));
+eventStoreContract('postgres, group commit off',
+  (options) => startPostgresStore(false, options?.codec));
 
-async function startPostgresStore(groupCommit: boolean): Promise<StartedEventStore> {
+async function startPostgresStore(
+  groupCommit: boolean,
+  codec: EventCodec | undefined,
+): Promise<StartedEventStore> {
   const db = await createFreshDatabase();
-  const store = new PostgresEventStore({ connection: { url: db.url }, groupCommit });
+  const store = new PostgresEventStore({ connection: { url: db.url }, groupCommit, codec });
   return {
     store,
     stop: async () => {

@@ -5,7 +5,7 @@ import { types as pgTypes, type CustomTypesConfig } from 'pg';
 import type {
   EventCodec, EventMetadata, Position, RecordedEvent,
 } from '../../ports/event-store.port';
-import type { StoredEvent } from './chain-verifier';
+import type { ChainedEvent } from './chain-verifier';
 import { decodePayload } from './event-payload';
 
 const INT8_OID = 20;
@@ -56,7 +56,7 @@ export function toRecordedEvent(row: EventRow, codec: EventCodec | undefined): R
 }
 
 /** The stored form, undecoded, for verification. */
-export const toStoredEvent = (row: EventRow): StoredEvent => ({
+export const toChainedEvent = (row: EventRow): ChainedEvent => ({
   streamId: row.stream_id,
   streamVersion: row.stream_version,
   eventId: row.event_id,

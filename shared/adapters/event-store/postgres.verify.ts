@@ -8,7 +8,7 @@ import { assert } from '../../errors/assert';
 import type { StreamId, StreamVerification } from '../../ports/event-store.port';
 import { ChainVerifier, headWithoutEvents, type StreamHead } from './chain-verifier';
 import { GENESIS_HASH } from './event-hash';
-import { EVENT_COLUMNS, STORE_TYPES, toStoredEvent, type EventRow } from './postgres.rows';
+import { EVENT_COLUMNS, STORE_TYPES, toChainedEvent, type EventRow } from './postgres.rows';
 
 export const VERIFY_BATCH_SIZE_MAX = 1_000;
 
@@ -31,7 +31,7 @@ export async function verifyPostgresStreams(
       if (rows.length === 0) break;
       const heads = await headsOf(client, [...new Set(rows.map((row) => row.stream_id))]);
       for (const row of rows) {
-        const failure = verifier.accept(toStoredEvent(row), heads.get(row.stream_id));
+        const failure = verifier.accept(toChainedEvent(row), heads.get(row.stream_id));
         if (failure) return failure;
       }
       const last = rows[rows.length - 1];

@@ -1,16 +1,22 @@
 // The EventStore contract (docs/style.md, "Contract suites"): one suite that every adapter runs,
 // none skipped. It proves the port's promises: per-stream optimistic concurrency, idempotent event
 // ids, all-or-nothing multi-stream appends with their idempotency record, unique claims and
-// credentials, paged reads in stream and global order, and hash chains that name the
-// first tampered event. Each test starts a store of its own, so a tampered store never
-// leaks into another.
+// credentials, one order of precedence among the ways an append fails or does nothing
+// (event-store.precedence.contract.ts), paged reads in stream and global order that upcast
+// through a codec, and hash chains that name the first tampered event. Each test starts a
+// store of its own, so a tampered store never leaks into another.
 import {
   DuplicateEvent, IdempotencyKeyTaken, START_POSITION, UniqueClaimTaken, VersionConflict,
   comparePositions,
-  type EventStore, type ExpectedVersion, type IdempotencyRecord, type RecordedEvent,
-  type StreamId,
+  type EventCodec, type EventStore, type ExpectedVersion, type IdempotencyRecord,
+  type RecordedEvent, type StreamId,
 } from '../../ports/event-store.port';
+import { HISTORIC_EVENT_FIXTURES } from '../../domain/__fixtures__/historic-events';
+import { domainEventCodec } from '../../domain/event-codec';
 import { aStreamId, anEvent, someEvents } from '../event-builders';
+import {
+  PRECEDENCE_CASES, expectDecision, probe, takeEverything,
+} from './event-store.precedence.contract';
 
 export type StartedEventStore = {
   store: EventStore;
@@ -18,7 +24,8 @@ export type StartedEventStore = {
   /** Changes one stored event's data and leaves its hash, as an attacker would. */
   tamper(streamId: StreamId, streamVersion: bigint): Promise<void>;
 };
-export type StartEventStore = () => Promise<StartedEventStore>;
+/** Starts a store of its own; with a codec, it upcasts what it reads. */
+export type StartEventStore = (options?: { codec?: EventCodec }) => Promise<StartedEventStore>;
 
 const PAGE_SIZE = 3;
 const READ_PAGES_MAX = 1_000;
@@ -267,6 +274,66 @@ export function eventStoreContract(adapterName: string, start: StartEventStore):
         await expect(stale).rejects.toBeInstanceOf(VersionConflict);
         expect(await store.findPasswordHash(first)).toBe('hash-changed');
       });
+    });
+
+    describe('precedence: the first of key, stored events, version, duplicates, claims', () => {
+      test.each(PRECEDENCE_CASES)('%s', async (_name, conditions, decision) => {
+        const taken = await takeEverything(store);
+        await expectDecision(store, taken, conditions, decision);
+      });
+
+      test('twins appended together: the first writes, the other meets its key', async () => {
+        const taken = await takeEverything(store);
+        // A fresh key both share, and the second also claims the first's e-mail.
+        const { request: first } = probe(taken, {});
+        const { request: twin } = probe(taken, { claimTaken: true });
+        const sharedKey = { ...twin, idempotency: first.idempotency };
+        const onItsOwnStream = {
+          ...sharedKey,
+          streams: [{ streamId: aStreamId('user'), expectedVersion: 'no-stream' as const,
+            events: [anEvent()] }],
+        };
+        const [won, lost] = await Promise.allSettled([
+          store.append(first), store.append(onItsOwnStream),
+        ]);
+        expect(won.status).toBe('fulfilled');
+        expect(lost).toMatchObject({ status: 'rejected', reason: { name: 'IdempotencyKeyTaken' } });
+      });
+    });
+
+    describe('a codec', () => {
+      test('readStream and readAll return every historic event upcast; verify reads it stored',
+        async () => {
+          const upcasting = await start({ codec: domainEventCodec });
+          try {
+            const written = HISTORIC_EVENT_FIXTURES.map((fixture) => ({
+              streamId: aStreamId('historic'),
+              event: anEvent({
+                type: fixture.type, schemaVersion: fixture.schemaVersion,
+                data: fixture.data as Record<string, unknown>,
+              }),
+              latest: domainEventCodec.decode(fixture.type, fixture.schemaVersion, fixture.data),
+            }));
+            for (const { streamId, event } of written) {
+              await upcasting.store.append({
+                streams: [{ streamId, expectedVersion: 'no-stream', events: [event] }],
+              });
+            }
+            const fromLog = await readEverything(upcasting.store);
+            for (const [index, { streamId, event, latest }] of written.entries()) {
+              expect(latest.schemaVersion).toBeGreaterThan(event.schemaVersion);
+              const upcast = { eventId: event.eventId, ...latest };
+              const [fromStream] =
+                await upcasting.store.readStream(streamId, { fromVersion: 1n, limit: 1 });
+              expect(fromStream).toMatchObject(upcast);
+              expect(fromLog[index]).toMatchObject(upcast);
+            }
+            const verdict = await upcasting.store.verifyStreams();
+            expect(verdict).toEqual({ ok: true, streams: written.length, events: written.length });
+          } finally {
+            await upcasting.stop();
+          }
+        });
     });
 
     describe('reads', () => {
