@@ -1,18 +1,18 @@
-// Lays a batch of append requests out as the parallel arrays that tng_append_batch takes
-// (migrations/0004_append_function.sql documents each one). Pure: no I/O, no clock.
+// Lays a batch of append requests out as the one jsonb array that tng_append_batch takes
+// (migrations/0008_append_steps.sql: an element per append, read into its typed records, so
+// the field names here are that file's). Pure: no I/O, no clock.
 //
 // The work is split in two so that most of it happens off the writer's critical path:
 // prepareAppend runs when a caller submits (while the previous batch is in the database)
-// and does everything that depends on the request alone; layOutBatch, on the writer's
-// turn, only numbers the batch's streams and concatenates.
+// and writes the request's whole JSON element; layOutBatch, on the writer's turn, only
+// joins the elements.
 //
 // Within a request, streams are sent in code-unit order of their ids, which decides which
-// stale stream a VersionConflict names when several are stale (as the two-statement append
-// did); events keep the request's order, so global positions follow it. Each event goes
-// with its canonical JSON cut around the version (event-hash.ts), for the function to hash.
-import { assert } from '../../errors/assert';
+// stale stream a VersionConflict names when several are stale; events keep the request's
+// order, so global positions follow it. Each event goes with its canonical JSON cut around
+// the version (event-hash.ts), for the function to hash once it has assigned the version.
 import type {
-  AppendRequest, ExpectedVersion, StreamAppend, StreamId,
+  AppendRequest, ExpectedVersion, StreamAppend,
 } from '../../ports/event-store.port';
 import { canonicalParts } from './event-hash';
 import { EXPECT_ANY, EXPECT_NO_STREAM } from './postgres.append-batch.sql';
@@ -23,98 +23,44 @@ export type PreparedAppend = Readonly<{
   /** The request's streams in the order sent, which its result row indexes into. */
   sent: readonly StreamAppend[];
   eventCount: number;
-  /** Per event, in request order: the index of its stream in `sent`, and its columns. */
-  eventStreams: readonly number[];
-  eventColumns: ReadonlyArray<readonly [string, string, number, string, string]>;
+  /** The request's element of the batch's jsonb array, as JSON text. */
+  element: string;
 }>;
 
 export function prepareAppend(request: AppendRequest): PreparedAppend {
   const sent = [...request.streams].sort((a, b) => compareText(a.streamId, b.streamId));
-  const eventStreams: number[] = [];
-  const eventColumns: Array<[string, string, number, string, string]> = [];
-  for (const { streamId, events } of request.streams) {
-    const index = sent.findIndex((stream) => stream.streamId === streamId);
-    assert(index >= 0, 'every stream of the request is sent');
-    for (const event of events) {
+  const streamIndex = new Map(sent.map((stream, index) => [stream.streamId, index + 1]));
+  const events = request.streams.flatMap(({ streamId, events: streamEvents }) =>
+    streamEvents.map((event) => {
       const { head, tail } = canonicalParts({ ...event, streamId });
-      eventStreams.push(index);
-      eventColumns.push([event.eventId, event.type, event.schemaVersion, head, tail]);
-    }
-  }
-  return { request, sent, eventCount: eventColumns.length, eventStreams, eventColumns };
+      return {
+        stream: streamIndex.get(streamId), event_id: event.eventId, type: event.type,
+        schema_version: event.schemaVersion, head, tail,
+      };
+    }));
+  const { idempotency: record, uniqueClaims = [], credentials = [] } = request;
+  const element = JSON.stringify({
+    streams: sent.map((stream) => ({
+      stream_id: stream.streamId, expected: encodeExpected(stream.expectedVersion).toString(),
+    })),
+    events,
+    idempotency: record && {
+      scope: record.scope, key: record.key, request_hash: record.requestHash,
+      response_status: record.responseStatus, response_body: record.responseBody,
+    },
+    claims: uniqueClaims.map((claim) => ({
+      scope: claim.scope, value: claim.value, owner_id: claim.ownerId,
+    })),
+    credentials: credentials.map((credential) => ({
+      user_id: credential.userId, password_hash: credential.passwordHash,
+    })),
+  });
+  return { request, sent, eventCount: events.length, element };
 }
-
-type Columns = {
-  requestStreamCounts: number[]; requestEventCounts: number[]; requestClaimCounts: number[];
-  keyScopes: Array<string | null>; keys: Array<string | null>;
-  keyRequestHashes: Array<string | null>; keyStatuses: Array<number | null>;
-  keyBodies: Array<string | null>;
-  streamSlots: number[]; streamExpected: string[]; batchStreamIds: string[];
-  eventStreams: number[]; eventIds: string[]; eventTypes: string[];
-  eventSchemaVersions: number[]; eventHeads: string[]; eventTails: string[];
-  claimScopes: string[]; claimValues: string[]; claimOwners: string[];
-};
 
 /** The statement's parameters, in APPEND_BATCH_PARAMETER_TYPES order. */
-export function layOutBatch(batch: readonly PreparedAppend[], notify: boolean): unknown[] {
-  const c: Columns = {
-    requestStreamCounts: [], requestEventCounts: [], requestClaimCounts: [],
-    keyScopes: [], keys: [], keyRequestHashes: [], keyStatuses: [], keyBodies: [],
-    streamSlots: [], streamExpected: [], batchStreamIds: [],
-    eventStreams: [], eventIds: [], eventTypes: [], eventSchemaVersions: [],
-    eventHeads: [], eventTails: [],
-    claimScopes: [], claimValues: [], claimOwners: [],
-  };
-  const slots = new Map<StreamId, number>();
-  for (const prepared of batch) layOutRequest(c, slots, prepared);
-  return [
-    c.requestStreamCounts, c.requestEventCounts, c.requestClaimCounts,
-    c.keyScopes, c.keys, c.keyRequestHashes, c.keyStatuses, c.keyBodies,
-    c.streamSlots, c.streamExpected, c.batchStreamIds,
-    c.eventStreams, c.eventIds, c.eventTypes, c.eventSchemaVersions, c.eventHeads, c.eventTails,
-    c.claimScopes, c.claimValues, c.claimOwners,
-    notify,
-  ];
-}
-
-function layOutRequest(c: Columns, slots: Map<StreamId, number>, prepared: PreparedAppend): void {
-  // Postgres arrays are 1-based: the request's first stream entry is the next one.
-  const firstEntry = c.streamSlots.length + 1;
-  for (const stream of prepared.sent) {
-    c.streamSlots.push(slotOf(c, slots, stream.streamId));
-    c.streamExpected.push(encodeExpected(stream.expectedVersion).toString());
-  }
-  prepared.eventStreams.forEach((index) => c.eventStreams.push(firstEntry + index));
-  for (const [eventId, type, schemaVersion, head, tail] of prepared.eventColumns) {
-    c.eventIds.push(eventId);
-    c.eventTypes.push(type);
-    c.eventSchemaVersions.push(schemaVersion);
-    c.eventHeads.push(head);
-    c.eventTails.push(tail);
-  }
-  const { idempotency: record, uniqueClaims: claims = [] } = prepared.request;
-  for (const claim of claims) {
-    c.claimScopes.push(claim.scope);
-    c.claimValues.push(claim.value);
-    c.claimOwners.push(claim.ownerId);
-  }
-  c.keyScopes.push(record?.scope ?? null);
-  c.keys.push(record?.key ?? null);
-  c.keyRequestHashes.push(record?.requestHash ?? null);
-  c.keyStatuses.push(record?.responseStatus ?? null);
-  c.keyBodies.push(record?.responseBody ?? null);
-  c.requestStreamCounts.push(prepared.sent.length);
-  c.requestEventCounts.push(prepared.eventCount);
-  c.requestClaimCounts.push(claims.length);
-}
-
-function slotOf(c: Columns, slots: Map<StreamId, number>, streamId: StreamId): number {
-  const known = slots.get(streamId);
-  if (known !== undefined) return known;
-  c.batchStreamIds.push(streamId);
-  slots.set(streamId, c.batchStreamIds.length);
-  return c.batchStreamIds.length;
-}
+export const layOutBatch = (batch: readonly PreparedAppend[], notify: boolean): unknown[] =>
+  [`[${batch.map((prepared) => prepared.element).join(',')}]`, notify];
 
 const encodeExpected = (expected: ExpectedVersion): bigint =>
   expected === 'any' ? EXPECT_ANY : expected === 'no-stream' ? EXPECT_NO_STREAM : expected;

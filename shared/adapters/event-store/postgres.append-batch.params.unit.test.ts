@@ -1,7 +1,8 @@
-// Goal: a batch is laid out exactly as tng_append_batch reads it: per-request counts that
-// cover the flat arrays, each stream of the batch once (later requests point at the same
-// slot), a request's streams in code-unit order while its events keep the request's order,
-// events pointing at their stream's entry, and nulls where a request has no idempotency.
+// Goal: a batch is laid out exactly as tng_append_batch reads it (migrations/
+// 0008_append_steps.sql): one jsonb array with an element per request in batch order, the
+// field names of its typed records, a request's streams in code-unit order while its events
+// keep the request's order and name their stream by its 1-based index among those sent,
+// expectations encoded as -1 / 0 / n, and no idempotency field where a request has none.
 import type { AppendRequest } from '../../ports/event-store.port';
 import { anEvent } from '../../testing/event-builders';
 import { canonicalJson } from '../../ports/canonical-json';
@@ -23,35 +24,36 @@ describe('layOutBatch', () => {
   const opening: AppendRequest = {
     streams: [{ streamId: 'wallet-a', expectedVersion: 'no-stream', events: [] }],
     uniqueClaims: [{ scope: 'user-email', value: 'a@example.com', ownerId: 'u-1' }],
+    credentials: [{ userId: 'u-1', passwordHash: 'scrypt$x' }],
   };
 
-  test('lays requests out as parallel arrays, one per parameter', () => {
+  test('lays requests out as one JSON array, an element per request', () => {
     const values = layOutBatch([prepareAppend(transfer), prepareAppend(opening)], true);
     expect(values).toHaveLength(APPEND_BATCH_PARAMETER_TYPES.length);
-    const [
-      streamCounts, eventCounts, claimCounts, scopes, keys, , statuses, ,
-      slots, expected, batchStreams, eventStreams, eventIds, types, , heads, tails,
-      claimScopes, , claimOwners, notify,
-    ] = values;
-    expect(streamCounts).toEqual([2, 1]);
-    expect(eventCounts).toEqual([2, 0]);
-    expect(claimCounts).toEqual([0, 1]);
-    expect(scopes).toEqual(['user-1', null]);
-    expect(keys).toEqual(['k-1', null]);
-    expect(statuses).toEqual([201, null]);
-    // Streams sorted within the request: a (any), b (3); then the second request's a again.
-    expect(batchStreams).toEqual(['wallet-a', 'wallet-b']);
-    expect(slots).toEqual([1, 2, 1]);
-    expect(expected).toEqual(['-1', '3', '0']);
-    // Events in request order (debit on b, then credit on a), each naming its entry.
-    expect(eventIds).toEqual([debit.eventId, credit.eventId]);
-    expect(types).toEqual(['WalletDebited', 'WalletCredited']);
-    expect(eventStreams).toEqual([2, 1]);
-    const canonical = `${(heads as string[])[0]}7${(tails as string[])[0]}`;
-    expect(canonical).toBe(canonicalJson({ ...debit, streamId: 'wallet-b', streamVersion: '7' }));
-    expect(claimScopes).toEqual(['user-email']);
-    expect(claimOwners).toEqual(['u-1']);
+    const [json, notify] = values;
     expect(notify).toBe(true);
+    const [first, second] = JSON.parse(json as string) as Array<Record<string, unknown>>;
+    // Streams sorted within the request: a (any), then b (3).
+    expect(first?.streams).toEqual([
+      { stream_id: 'wallet-a', expected: '-1' }, { stream_id: 'wallet-b', expected: '3' },
+    ]);
+    expect(first?.idempotency).toEqual({
+      scope: 'user-1', key: 'k-1', request_hash: 'h', response_status: 201, response_body: '{}',
+    });
+    // Events in request order (debit on b, then credit on a), each naming its stream.
+    const events = first?.events as Array<Record<string, unknown>>;
+    expect(events.map((event) => [event.stream, event.event_id, event.type]))
+      .toEqual([[2, debit.eventId, 'WalletDebited'], [1, credit.eventId, 'WalletCredited']]);
+    expect(events[0]).toMatchObject({ schema_version: 1 });
+    const canonical = `${String(events[0]?.head)}7${String(events[0]?.tail)}`;
+    expect(canonical).toBe(canonicalJson({ ...debit, streamId: 'wallet-b', streamVersion: '7' }));
+    expect(first).toMatchObject({ claims: [], credentials: [] });
+    expect(second).toEqual({
+      streams: [{ stream_id: 'wallet-a', expected: '0' }],
+      events: [],
+      claims: [{ scope: 'user-email', value: 'a@example.com', owner_id: 'u-1' }],
+      credentials: [{ user_id: 'u-1', password_hash: 'scrypt$x' }],
+    });
   });
 
   test('keeps the order sent, which a conflict or a row is read against', () => {
@@ -60,9 +62,7 @@ describe('layOutBatch', () => {
     expect(prepared.eventCount).toBe(2);
   });
 
-  test('an empty batch lays out empty arrays', () => {
-    const values = layOutBatch([], false);
-    expect(values.slice(0, -1).every((column) => Array.isArray(column) && column.length === 0))
-      .toBe(true);
+  test('an empty batch is an empty array', () => {
+    expect(layOutBatch([], false)).toEqual(['[]', false]);
   });
 });

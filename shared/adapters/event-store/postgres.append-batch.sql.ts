@@ -1,10 +1,10 @@
 // The one statement of an append: a call of tng_append_batch (migrations/
-// 0004_append_function.sql) with a whole batch of requests laid out as parallel arrays by
+// 0008_append_steps.sql) with a whole batch of requests laid out as one jsonb array by
 // postgres.append-batch.params.ts. Sent on its own, outside any BEGIN, it is its own
 // transaction: Postgres commits it before answering, so a reply means the batch is durable.
 
 /** The channel subscribers LISTEN on; the payload is empty, it only says "look again". */
-export const APPEND_CHANNEL = 'tng_events'; // 0004_append_function.sql notifies it by name.
+export const APPEND_CHANNEL = 'tng_events'; // 0008_append_steps.sql notifies it by name.
 
 /** ExpectedVersion as the function takes it: 'any' is -1, 'no-stream' is 0. */
 export const EXPECT_ANY = -1n;
@@ -12,12 +12,7 @@ export const EXPECT_NO_STREAM = 0n;
 
 /** The function's parameters, in order, with their types (one statement plan for all). */
 export const APPEND_BATCH_PARAMETER_TYPES = [
-  'int[]', 'int[]', 'int[]', // per request: stream, event and claim counts
-  'text[]', 'text[]', 'text[]', 'int[]', 'text[]', // per request: its idempotency record
-  'int[]', 'bigint[]', // per stream of a request: slot in the batch's streams, expectation
-  'text[]', // the batch's distinct stream ids
-  'int[]', 'uuid[]', 'text[]', 'int[]', 'text[]', 'text[]', // per event
-  'text[]', 'text[]', 'text[]', // per claim: scope, value, owner
+  'jsonb', // the batch: an element per request (postgres.append-batch.params.ts)
   'boolean', // notify in the transaction
 ] as const;
 
@@ -30,7 +25,7 @@ export const APPEND_BATCH_SQL = `select outcome, next_versions, item, actual_ver
 
 /** One row per request, in request order. */
 export type AppendBatchRow = {
-  outcome: string; // written | stored | version | duplicate-event | idempotency | claim
+  outcome: string; // written | stored | idempotency | version | duplicate-event | claim
   next_versions: Array<string | bigint> | null; // per stream, in the order sent
   item: number | null; // 1-based index of the stale stream, stored event or taken claim
   actual_version: bigint | null;

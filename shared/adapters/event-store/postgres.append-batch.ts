@@ -4,7 +4,7 @@
 // in which case this throws and the caller (group-commit.ts) retries the requests alone.
 // Once the statement has returned, the batch is committed, so nothing after it may throw:
 // a retry would write again. A row this code cannot read (a bug) fails only its request.
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { InvariantViolation, assert } from '../../errors/assert';
 import {
   DuplicateEvent, IdempotencyKeyTaken, UniqueClaimTaken, VersionConflict,
@@ -18,9 +18,9 @@ import { STORE_TYPES } from './postgres.rows';
 
 export type AppendBatchOptions = Readonly<{ notify: boolean }>;
 
-/** On the pool, the statement is its own transaction; on a client, part of the caller's. */
+/** On the pool, outside any BEGIN, the statement is a transaction of its own. */
 export async function appendBatch(
-  pool: Pool | PoolClient,
+  pool: Pool,
   batch: readonly PreparedAppend[],
   options: AppendBatchOptions,
 ): Promise<Array<Settled<AppendResult>>> {

@@ -22,7 +22,6 @@ import {
   type Settled,
 } from './group-commit';
 import { appendBatch } from './postgres.append-batch';
-import { appendWithCredentials } from './postgres.append-credentials';
 import { prepareAppend, type PreparedAppend } from './postgres.append-batch.params';
 import { AppendListener } from './postgres.append-listener';
 import { AppendNotifier } from './postgres.append-notifier';
@@ -136,26 +135,20 @@ export class PostgresEventStore implements EventStore {
     assertValidAppend(request);
     // Hashing input is prepared here, on the caller's turn, not the writer's.
     const prepared = prepareAppend(request);
-    const withCredentials = (request.credentials?.length ?? 0) > 0;
-    const writeAlone: RunBatch<PreparedAppend, AppendResult> =
-      (batch) => this.writeBatch(batch, withCredentials);
-    const settled = this.groupCommit && !withCredentials
+    const writeAlone: RunBatch<PreparedAppend, AppendResult> = (batch) => this.writeBatch(batch);
+    const settled = this.groupCommit
       ? await this.groupCommit.submit(prepared)
       : await runAlone(writeAlone, prepared, APPEND_OPTIONS);
     if (!settled.ok) throw asStoreError(settled.error);
     return settled.value;
   }
 
-  // One statement, one transaction, one round trip; subscribers wake once per batch. An
-  // append with credentials is a transaction of two statements (postgres.append-credentials).
+  // One statement, one transaction, one round trip; subscribers wake once per batch.
   private async writeBatch(
     batch: readonly PreparedAppend[],
-    withCredentials = false,
   ): Promise<Array<Settled<AppendResult>>> {
     const notify = this.notifyMode === 'in-transaction';
-    const outcomes = withCredentials
-      ? await appendWithCredentials(this.pool, batch, { notify })
-      : await appendBatch(this.pool, batch, { notify });
+    const outcomes = await appendBatch(this.pool, batch, { notify });
     if (outcomes.some((outcome) => outcome.ok && outcome.value.position)) this.wakeSubscribers();
     return outcomes;
   }
