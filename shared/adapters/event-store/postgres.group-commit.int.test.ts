@@ -91,7 +91,8 @@ describe('postgres event store: group commit', () => {
     expect(await store.verifyStreams()).toMatchObject({ ok: true, streams: 11, events: 28 });
   });
 
-  test('in one batch: a retry is a no-op; reused ids, keys and claims are refused', async () => {
+  test('in one batch: a retry meets its key, or is a no-op without one; reused ids, keys and '
+    + 'claims are refused', async () => {
     const [first, mixed, reusedKey, taken, ownClaim] = [1, 2, 3, 4, 5].map(() => aStreamId());
     const stored = anEvent();
     const email = `${aStreamId('someone')}@example.com`;
@@ -107,15 +108,19 @@ describe('postgres event store: group commit', () => {
     const outcomes = await Promise.allSettled([
       store.append(original),
       store.append(original), // the same request again, as a client's retry sends it
+      store.append({ streams: original.streams }), // the same events, as a saga's retry
       store.append(single(mixed!, [anEvent(), stored])),
       store.append({ ...single(reusedKey!), idempotency: { ...record, requestHash: 'h2' } }),
       store.append({ ...single(taken!), uniqueClaims: claim('u-2') }),
       store.append({ ...single(ownClaim!), uniqueClaims: claim('u-1') }),
     ]);
-    const [written, retried, duplicate, keyTaken, claimTaken, claimedAgain] = outcomes;
+    const [written, retried, retriedWithoutKey, duplicate, keyTaken, claimTaken, claimedAgain] =
+      outcomes;
     expect(written).toMatchObject({ status: 'fulfilled' });
-    expect(retried).toMatchObject({ status: 'fulfilled', value: { position: null } });
-    expect((retried as PromiseFulfilledResult<AppendResult>).value.nextVersions)
+    // A taken key decides first (EventStore.append): the caller replays the stored response.
+    expect((retried as PromiseRejectedResult).reason).toBeInstanceOf(IdempotencyKeyTaken);
+    expect(retriedWithoutKey).toMatchObject({ status: 'fulfilled', value: { position: null } });
+    expect((retriedWithoutKey as PromiseFulfilledResult<AppendResult>).value.nextVersions)
       .toEqual(new Map([[first, 1n]]));
     expect((duplicate as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEvent);
     expect(duplicate).toMatchObject({ reason: { eventId: stored.eventId } });
@@ -130,6 +135,18 @@ describe('postgres event store: group commit', () => {
     }
     expect(await store.verifyStreams()).toMatchObject({ ok: true, streams: 2, events: 2 });
   });
+
+  test('credentials share the batch: for one user, the later append of the batch wins',
+    async () => {
+      const userId = aStreamId('user');
+      const change = (passwordHash: string) => store.append({
+        streams: [{ streamId: userId, expectedVersion: 'any', events: someEvents(1) }],
+        credentials: [{ userId, passwordHash }],
+      });
+      await Promise.all([change('hash-1'), change('hash-2'), change('hash-3')]);
+      expect(await store.findPasswordHash(userId)).toBe('hash-3');
+      expect(await store.streamVersion(userId)).toBe(3n);
+    });
 
   test('hashes computed in SQL are the ones event-hash.ts computes', async () => {
     const streams = [aStreamId('wallet-\u00fc-\ud83d\ude00'), aStreamId('wallet "quoted" \\')];
