@@ -120,8 +120,12 @@ begin
     select e.event_id from unnest(appends) as a, unnest(a.events) as e));
   taken_keys := tng_taken_keys(array(select a.idempotency from unnest(appends) as a
     where (a.idempotency).scope is not null));
-  claim_pairs := array(select tng_pair(c.scope, c.value) from unnest(all_claims) as c);
-  claim_owners := tng_claim_holders(all_claims);
+  claim_pairs := '{}';
+  claim_owners := '{}';
+  if cardinality(all_claims) > 0 then
+    claim_pairs := array(select tng_pair(c.scope, c.value) from unnest(all_claims) as c);
+    claim_owners := tng_claim_holders(all_claims);
+  end if;
 
   for request in 1 .. request_count loop
     one := appends[request];
