@@ -1,6 +1,6 @@
 -- Up Migration
 -- The batch append of 0004_append_function.sql as named steps, first half: the typed records
--- a batch is read into and the steps that read, check and write; 0010_append_batch.sql runs
+-- a batch is read into and the steps that read, check and write; 0009_append_batch.sql runs
 -- them as tng_append_batch. Each step works on the whole batch at once where it touches a
 -- table (one statement per step, not per request: a batch of 256 requests must stay one
 -- short transaction) and on arrays in memory where it decides.

@@ -1,5 +1,5 @@
 // The hold-expiry saga's subscription: keeps saga_hold_expiry_holds (migrations/
-// 0009_hold_expiry_holds.sql), the holds it may have to expire, from the hold events of the
+// 0010_hold_expiry_holds.sql), the holds it may have to expire, from the hold events of the
 // log, in the transaction that moves its checkpoint ('with-checkpoint'), so each event counts
 // once. The sweep (hold-expiry.sweep.ts) reads it; no projector read model is involved.
 import type { PoolClient } from 'pg';

@@ -1,10 +1,10 @@
 // The one statement of an append: a call of tng_append_batch (migrations/
-// 0010_append_batch.sql) with a whole batch of requests laid out as one jsonb array by
+// 0009_append_batch.sql) with a whole batch of requests laid out as one jsonb array by
 // postgres.append-batch.params.ts. Sent on its own, outside any BEGIN, it is its own
 // transaction: Postgres commits it before answering, so a reply means the batch is durable.
 
 /** The channel subscribers LISTEN on; the payload is empty, it only says "look again". */
-export const APPEND_CHANNEL = 'tng_events'; // 0010_append_batch.sql notifies it by name.
+export const APPEND_CHANNEL = 'tng_events'; // 0009_append_batch.sql notifies it by name.
 
 /** ExpectedVersion as the function takes it: 'any' is -1, 'no-stream' is 0. */
 export const EXPECT_ANY = -1n;

@@ -219,9 +219,9 @@ $$;
 
 -- Down Migration
 -- Not reversible in place: 0004's function would have to be created again from its text.
--- To go below 0010, restore a backup taken before it.
+-- To go below 0009, restore a backup taken before it.
 do $$
 begin
-  raise exception '0010_append_batch cannot be undone: restore a backup taken before it';
+  raise exception '0009_append_batch cannot be undone: restore a backup taken before it';
 end;
 $$;
