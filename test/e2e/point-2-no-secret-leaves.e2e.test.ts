@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { EMAIL_CLAIM_SCOPE } from '../../command-api/src/handlers/user.handlers';
 import { hashPassword } from '../../shared/auth/password-hasher';
-import { PostgresEventStore } from '../../shared/adapters/event-store/postgres.event-store';
+import { GENESIS_HASH, hashEvent } from '../../shared/adapters/event-store/event-hash';
 import { call, logIn, PASSWORD, signUp, withRole, type Reply, type User } from '../support/api';
 import { createDatabaseBefore } from '../support/database-before';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -26,32 +26,55 @@ let app: TestApp;
 let pool: Pool;
 const legacyHashes: string[] = [];
 
-/** What the previous release appended at registration and at a password change. */
+/**
+ * What the previous release appended at registration and at a password change, written as
+ * its append function left it (events with their hash chain, the stream head, the e-mail
+ * claim): the store of today speaks to the append function of today, which an old database
+ * does not have until it is migrated.
+ */
 async function seedLegacyUser(databaseUrl: string): Promise<void> {
   legacyHashes.push(await hashPassword(OLD_PASSWORD), await hashPassword(PASSWORD));
   const [registeredHash, changedHash] = legacyHashes;
   const metadata = { occurredAt: new Date().toISOString(), actorId: LEGACY_ID };
-  const store = new PostgresEventStore({ connection: { url: databaseUrl } });
+  const streamId = `user-${LEGACY_ID}`;
+  const events = [
+    {
+      eventId: randomUUID(), type: 'UserRegistered', schemaVersion: 1, metadata,
+      data: { userId: LEGACY_ID, email: LEGACY_EMAIL, name: 'Legacy', passwordHash: registeredHash },
+    },
+    {
+      eventId: randomUUID(), type: 'UserPasswordChanged', schemaVersion: 1, metadata,
+      data: { userId: LEGACY_ID, passwordHash: changedHash },
+    },
+  ];
+  const legacy = new Pool({ connectionString: databaseUrl, max: 1 });
   try {
-    await store.append({
-      streams: [{
-        streamId: `user-${LEGACY_ID}`,
-        expectedVersion: 'no-stream',
-        events: [
-          {
-            eventId: randomUUID(), type: 'UserRegistered', schemaVersion: 1, metadata,
-            data: { userId: LEGACY_ID, email: LEGACY_EMAIL, name: 'Legacy', passwordHash: registeredHash },
-          },
-          {
-            eventId: randomUUID(), type: 'UserPasswordChanged', schemaVersion: 1, metadata,
-            data: { userId: LEGACY_ID, passwordHash: changedHash },
-          },
-        ],
-      }],
-      uniqueClaims: [{ scope: EMAIL_CLAIM_SCOPE, value: LEGACY_EMAIL, ownerId: LEGACY_ID }],
-    });
+    const client = await legacy.connect();
+    try {
+      await client.query('begin');
+      let previousHash = GENESIS_HASH;
+      for (const [index, event] of events.entries()) {
+        const streamVersion = BigInt(index + 1);
+        previousHash = hashEvent(previousHash, { streamId, streamVersion, ...event });
+        await client.query(
+          `insert into events (stream_id, stream_version, event_id, type, schema_version, data,
+             metadata, hash) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [streamId, streamVersion.toString(), event.eventId, event.type, event.schemaVersion,
+            JSON.stringify(event.data), JSON.stringify(event.metadata), previousHash],
+        );
+      }
+      await client.query('insert into streams (stream_id, version, last_hash) values ($1, $2, $3)',
+        [streamId, events.length, previousHash]);
+      await client.query(
+        'insert into unique_claims (scope, value, owner_id) values ($1, $2, $3)',
+        [EMAIL_CLAIM_SCOPE, LEGACY_EMAIL, LEGACY_ID],
+      );
+      await client.query('commit');
+    } finally {
+      client.release();
+    }
   } finally {
-    await store.close();
+    await legacy.end();
   }
 }
 

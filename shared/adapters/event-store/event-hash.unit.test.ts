@@ -45,7 +45,7 @@ describe('hashEvent', () => {
   });
 });
 
-// The Postgres batch append hashes in SQL from these parts (0004_append_function.sql): they
+// The Postgres batch append hashes in SQL from these parts (0008_append_steps.sql): they
 // must rebuild exactly the canonical JSON that hashEvent hashes, for any event.
 describe('canonicalParts', () => {
   const anyText = fc.string({ unit: 'binary', maxLength: 12 });
