@@ -2,7 +2,7 @@
 // the per-stream mutex, metrics, and the clock and id source (injected so tests can pin them).
 import { randomUUID } from 'node:crypto';
 import { KeyedMutex } from '../../shared/concurrency/keyed-mutex';
-import { userEventOf } from '../../shared/domain/store-decoded';
+import { userEventOf } from '../../shared/domain/decode-stored-event';
 import { evolveUser, initialUserState, type UserState } from '../../shared/domain/user/user.state';
 import type { UserEvent } from '../../shared/domain/user/user.events';
 import type { WalletState } from '../../shared/domain/wallet/wallet.state';

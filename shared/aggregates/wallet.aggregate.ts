@@ -2,7 +2,7 @@
 // decoded (and upcast) by the domain codec, folded with the pure evolveWallet. Shared by the
 // command API and the sagas, so both see a wallet exactly the same way.
 // The store has already decoded and upcast each payload; only the typed form is made here.
-import { walletEventOf } from '../domain/store-decoded';
+import { walletEventOf } from '../domain/decode-stored-event';
 import { walletId } from '../domain/ids';
 import type { WalletEvent } from '../domain/wallet/wallet.events';
 import { evolveWallet } from '../domain/wallet/wallet.evolve';

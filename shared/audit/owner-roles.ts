@@ -1,7 +1,7 @@
 // The role grants and revocations of a wallet's owner, from the owner's own stream, with who
 // made each change: `tng audit replay` shows them so an auditor sees who made a wallet's
 // owner a merchant or an admin. Only role events are read; nothing else of the user leaves.
-import { userEventOf } from '../domain/store-decoded';
+import { userEventOf } from '../domain/decode-stored-event';
 import { userId as toUserId } from '../domain/ids';
 import { userStreamId } from '../domain/user/user.streams';
 import type { EventStore } from '../ports/event-store.port';

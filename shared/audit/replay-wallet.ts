@@ -1,6 +1,6 @@
 // Replays one wallet's stream from the event log (not the read models): the balance timeline
 // an auditor can trust, up to any instant. Used by the audit routes and `tng audit replay`.
-import { walletEventOf } from '../domain/store-decoded';
+import { walletEventOf } from '../domain/decode-stored-event';
 import { evolveWallet } from '../domain/wallet/wallet.evolve';
 import { initialWalletState, type WalletState } from '../domain/wallet/wallet.state';
 import type { WalletEvent } from '../domain/wallet/wallet.events';

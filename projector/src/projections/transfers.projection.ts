@@ -3,9 +3,10 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '../../../shared/ports/event-store.port';
 import type { Projection, TableNames } from '../projection';
-import { walletEventOf } from '../../../shared/domain/store-decoded';
+import { walletEventOf } from '../../../shared/domain/decode-stored-event';
 
-type TransferRow = {
+/** A row the projection writes to rm_transfers (read back as TransfersRow). */
+type ProjectedTransfer = {
   transferId: string;
   kind: string;
   status: 'completed' | 'failed';
@@ -20,7 +21,7 @@ type TransferRow = {
 
 const TRANSFER_KINDS: ReadonlySet<string> = new Set(['transfer', 'payment']);
 
-export function transferRowOf(recorded: RecordedEvent): TransferRow | null {
+export function projectedTransferOf(recorded: RecordedEvent): ProjectedTransfer | null {
   if (recorded.type !== 'WalletDebited' && recorded.type !== 'TransferRejected') return null;
   const event = walletEventOf(recorded);
   if (event.type !== 'WalletDebited' && event.type !== 'TransferRejected') return null;
@@ -45,7 +46,7 @@ export const transfersProjection: Projection = {
   tables: ['rm_transfers'],
   keys: { rm_transfers: ['transfer_id'] },
   apply: async (client: PoolClient, events: readonly RecordedEvent[], tables: TableNames) => {
-    const rows = events.flatMap((event) => transferRowOf(event) ?? []);
+    const rows = events.flatMap((event) => projectedTransferOf(event) ?? []);
     if (rows.length === 0) return;
     await client.query(
       `insert into ${tables.rm_transfers} (transfer_id, kind, status, source_wallet_id,

@@ -7,7 +7,7 @@ import type { UserEvent } from '../../../shared/domain/user/user.events';
 import { userIdOfStream } from '../../../shared/domain/user/user.streams';
 import type { RecordedEvent } from '../../../shared/ports/event-store.port';
 import type { Projection, TableNames } from '../projection';
-import { userEventOf } from '../../../shared/domain/store-decoded';
+import { userEventOf } from '../../../shared/domain/decode-stored-event';
 
 export type UserRow = {
   userId: string;

@@ -3,7 +3,7 @@
 // folds the events in memory with the pure projectWalletEvent, and writes every changed row
 // with one statement per table. Events at or below a row's version are skipped, so a
 // replayed batch changes nothing. A replay session keeps the rows across batches instead
-// (wallet-rows.ts) and writes them when it finishes.
+// (wallet-write-back-cache.ts) and writes them when it finishes.
 import type { PoolClient } from 'pg';
 import { walletIdOfStream } from '../../../shared/domain/wallet/wallet.streams';
 import type { RecordedEvent } from '../../../shared/ports/event-store.port';
@@ -11,9 +11,10 @@ import type { Cache } from '../../../shared/ports/cache.port';
 import { walletView } from '../../../shared/read-models/wallet-view';
 import { walletCacheKey, WALLET_CACHE_TTL_MS } from '../../../shared/read-models/read-model-names';
 import type { Projection, TableNames } from '../projection';
-import { walletEventOf } from '../../../shared/domain/store-decoded';
-import { projectWalletEvent, type TransactionRow, type WalletRow } from './wallet-row';
-import { WalletRows } from './wallet-rows';
+import { walletEventOf } from '../../../shared/domain/decode-stored-event';
+import { projectWalletEvent } from './project-wallet-event';
+import type { ProjectedTransaction, ProjectedWallet } from './projected-wallet';
+import { WalletWriteBackCache } from './wallet-write-back-cache';
 import { writeTransactions } from './wallets.sql';
 
 /** Rows a replay keeps in memory (a few hundred bytes each) before it writes them back. */
@@ -38,14 +39,14 @@ export const createWalletsProjection = (
     rm_wallet_transactions: ['wallet_id', 'stream_version'],
   },
   apply: async (client, events, tables) => {
-    const rows = new WalletRows();
+    const rows = new WalletWriteBackCache();
     await applyWalletEvents(client, events, tables, rows);
     const changed = await rows.writeChanged(client, tables);
     if (!cache || changed.length === 0) return undefined;
     return () => cacheWalletViews(cache, changed);
   },
   replaySession: () => {
-    const rows = new WalletRows();
+    const rows = new WalletWriteBackCache();
     return {
       apply: async (client, events, tables) => {
         await applyWalletEvents(client, events, tables, rows);
@@ -60,7 +61,7 @@ export const createWalletsProjection = (
   },
 });
 
-async function cacheWalletViews(cache: Cache, rows: readonly WalletRow[]): Promise<void> {
+async function cacheWalletViews(cache: Cache, rows: readonly ProjectedWallet[]): Promise<void> {
   await Promise.all(
     rows.map((row) =>
       cache.set(walletCacheKey(row.walletId), JSON.stringify(walletView(row)), {
@@ -75,7 +76,7 @@ async function applyWalletEvents(
   client: PoolClient,
   events: readonly RecordedEvent[],
   tables: TableNames,
-  rows: WalletRows,
+  rows: WalletWriteBackCache,
 ): Promise<void> {
   const walletEvents = events.flatMap((recorded) => {
     const walletId = walletIdOfStream(recorded.streamId);
@@ -91,7 +92,7 @@ async function applyWalletEvents(
     ),
   ];
   await rows.load(client, tables, walletIds, holdIds);
-  const transactions: TransactionRow[] = [];
+  const transactions: ProjectedTransaction[] = [];
   for (const { recorded, walletId } of walletEvents) {
     const row = rows.wallet(walletId);
     if (row && recorded.streamVersion <= row.version) continue; // Already applied.

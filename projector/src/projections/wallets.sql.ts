@@ -1,7 +1,7 @@
 // Set-based reads and writes of the wallets projection's tables: one statement per table per
 // batch (unnest of column arrays), which is what makes a rebuild fast.
 import type { PoolClient } from 'pg';
-import type { HoldRow, TransactionRow, WalletRow } from './wallet-row';
+import type { ProjectedHold, ProjectedTransaction, ProjectedWallet } from './projected-wallet';
 
 const text = (values: readonly bigint[]) => values.map((value) => value.toString());
 
@@ -12,7 +12,7 @@ export async function loadWallets(client: PoolClient, table: string, ids: string
        from ${table} where wallet_id = any($1)`,
     [ids],
   );
-  return new Map<string, WalletRow>(
+  return new Map<string, ProjectedWallet>(
     result.rows.map((r) => [
       r.wallet_id,
       {
@@ -33,14 +33,14 @@ export async function loadWallets(client: PoolClient, table: string, ids: string
 }
 
 export async function loadHolds(client: PoolClient, table: string, ids: string[]) {
-  if (ids.length === 0) return new Map<string, HoldRow>();
+  if (ids.length === 0) return new Map<string, ProjectedHold>();
   const result = await client.query(
     `select hold_id, wallet_id, amount, currency, reason, status, expires_at, captured_amount,
             updated_at
        from ${table} where hold_id = any($1)`,
     [ids],
   );
-  return new Map<string, HoldRow>(
+  return new Map<string, ProjectedHold>(
     result.rows.map((r) => [
       r.hold_id,
       {
@@ -58,7 +58,7 @@ export async function loadHolds(client: PoolClient, table: string, ids: string[]
   );
 }
 
-export async function writeWallets(client: PoolClient, table: string, rows: WalletRow[]) {
+export async function writeWallets(client: PoolClient, table: string, rows: ProjectedWallet[]) {
   if (rows.length === 0) return;
   await client.query(
     `insert into ${table} (wallet_id, owner_id, kind, system_account, currency, balance, held,
@@ -85,7 +85,7 @@ export async function writeWallets(client: PoolClient, table: string, rows: Wall
   );
 }
 
-export async function writeHolds(client: PoolClient, table: string, rows: HoldRow[]) {
+export async function writeHolds(client: PoolClient, table: string, rows: ProjectedHold[]) {
   if (rows.length === 0) return;
   await client.query(
     `insert into ${table} (hold_id, wallet_id, amount, currency, reason, status, expires_at,
@@ -109,7 +109,11 @@ export async function writeHolds(client: PoolClient, table: string, rows: HoldRo
   );
 }
 
-export async function writeTransactions(client: PoolClient, table: string, rows: TransactionRow[]) {
+export async function writeTransactions(
+  client: PoolClient,
+  table: string,
+  rows: ProjectedTransaction[],
+) {
   if (rows.length === 0) return;
   // No conflict target: a rebuild's copy gets its primary key only after the replay (see
   // insertOnlyTables); the live table's key still turns a replayed row into a no-op.

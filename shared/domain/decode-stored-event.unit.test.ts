@@ -10,7 +10,7 @@ import {
 import walletOpenedV1 from './__fixtures__/wallet-opened.v1.json';
 import { movementId, userId, walletId } from './ids';
 import type { WalletEvent } from './wallet/wallet.events';
-import { userEventOf, walletEventOf } from './store-decoded';
+import { userEventOf, walletEventOf } from './decode-stored-event';
 
 const credited: WalletEvent = {
   type: 'WalletCredited',

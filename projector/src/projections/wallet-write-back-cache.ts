@@ -1,16 +1,17 @@
-// The wallet and hold rows a wallets applier works on: loaded from the tables on first use,
-// changed in memory, written back by `writeChanged` (one statement per table). The live
-// runner uses one per batch, inside the batch's transaction. A replay keeps one for its
-// whole run, since only it writes its copy: each row is then loaded once and written once
-// per flush rather than once per batch, which was half of a rebuild's database work.
+// A write-back cache of the wallet and hold rows a wallets applier works on: loaded from the
+// tables on first use, changed in memory, written back by `writeChanged` (one statement per
+// table). The live runner uses one per batch, inside the batch's transaction. A replay keeps
+// one for its whole run, since only it writes its copy: each row is then loaded once and
+// written once per flush rather than once per batch, which was half of a rebuild's database
+// work.
 import type { PoolClient } from 'pg';
 import type { TableNames } from '../projection';
-import type { HoldRow, WalletRow } from './wallet-row';
+import type { ProjectedHold, ProjectedWallet } from './projected-wallet';
 import { loadHolds, loadWallets, writeHolds, writeWallets } from './wallets.sql';
 
-export class WalletRows {
-  private readonly wallets = new Map<string, WalletRow>();
-  private readonly holds = new Map<string, HoldRow>();
+export class WalletWriteBackCache {
+  private readonly wallets = new Map<string, ProjectedWallet>();
+  private readonly holds = new Map<string, ProjectedHold>();
   private readonly changedWallets = new Set<string>();
   private readonly changedHolds = new Set<string>();
 
@@ -40,26 +41,26 @@ export class WalletRows {
     }
   }
 
-  wallet(walletId: string): WalletRow | null {
+  wallet(walletId: string): ProjectedWallet | null {
     return this.wallets.get(walletId) ?? null;
   }
 
-  hold(holdId: string): HoldRow | undefined {
+  hold(holdId: string): ProjectedHold | undefined {
     return this.holds.get(holdId);
   }
 
-  putWallet(row: WalletRow): void {
+  putWallet(row: ProjectedWallet): void {
     this.wallets.set(row.walletId, row);
     this.changedWallets.add(row.walletId);
   }
 
-  putHold(row: HoldRow): void {
+  putHold(row: ProjectedHold): void {
     this.holds.set(row.holdId, row);
     this.changedHolds.add(row.holdId);
   }
 
   /** Writes every row changed since the last write; returns the wallet rows written. */
-  async writeChanged(client: PoolClient, tables: TableNames): Promise<WalletRow[]> {
+  async writeChanged(client: PoolClient, tables: TableNames): Promise<ProjectedWallet[]> {
     const wallets = [...this.changedWallets].map((id) => this.wallets.get(id)!);
     const holds = [...this.changedHolds].map((id) => this.holds.get(id)!);
     await writeWallets(client, tables.rm_wallets!, wallets);

@@ -3,53 +3,15 @@
 // Paired assertions: the read model must agree with the aggregate's own arithmetic.
 import { assert, assertNever } from '../../../shared/errors/assert';
 import type { WalletEvent } from '../../../shared/domain/wallet/wallet.events';
+import type { ProjectedHold, ProjectedTransaction, ProjectedWallet } from './projected-wallet';
 
-export type WalletRow = {
-  walletId: string;
-  ownerId: string | null;
-  kind: string;
-  systemAccount: string | null;
-  currency: string;
-  balance: bigint;
-  held: bigint;
-  status: string;
-  version: bigint;
-  openedAt: Date;
-  updatedAt: Date;
-};
-
-export type HoldRow = {
-  holdId: string;
-  walletId: string;
-  amount: bigint;
-  currency: string;
-  reason: string;
-  status: string;
-  expiresAt: Date;
-  capturedAmount: bigint | null;
-  updatedAt: Date;
-};
-
-export type TransactionRow = {
-  walletId: string;
-  streamVersion: bigint;
-  transactionId: string;
-  kind: string;
-  direction: 'debit' | 'credit';
-  amount: bigint;
-  currency: string;
-  balanceAfter: bigint;
-  counterpartyWalletId: string | null;
-  status: 'completed' | 'failed';
-  note: string | null;
-  createdAt: Date;
-};
-
-export type Context = { streamVersion: bigint; recordedAt: Date };
-export type Effects = {
-  wallet: WalletRow | null;
-  hold?: HoldRow;
-  transaction?: TransactionRow;
+/** Where the event sits in its stream, and when it was recorded. */
+export type EventContext = { streamVersion: bigint; recordedAt: Date };
+/** The rows one event changes: the wallet always, a hold or a history row sometimes. */
+export type WalletEventEffects = {
+  wallet: ProjectedWallet | null;
+  hold?: ProjectedHold;
+  transaction?: ProjectedTransaction;
 };
 
 const HISTORY_KIND = {
@@ -61,11 +23,11 @@ const HISTORY_KIND = {
 } as const;
 
 export function projectWalletEvent(
-  wallet: WalletRow | null,
-  holdOf: (holdId: string) => HoldRow | undefined,
+  wallet: ProjectedWallet | null,
+  holdOf: (holdId: string) => ProjectedHold | undefined,
   event: WalletEvent,
-  context: Context,
-): Effects {
+  context: EventContext,
+): WalletEventEffects {
   if (event.type === 'WalletOpened') {
     const { walletId, ownerId, kind, currency, systemAccount } = event.data;
     return {
@@ -85,7 +47,7 @@ export function projectWalletEvent(
     };
   }
   assert(wallet !== null, `${event.type} follows an opening`);
-  const next: WalletRow = {
+  const next: ProjectedWallet = {
     ...wallet,
     version: context.streamVersion,
     updatedAt: context.recordedAt,
@@ -129,12 +91,12 @@ export function projectWalletEvent(
 }
 
 function endHold(
-  next: WalletRow,
-  wallet: WalletRow,
-  hold: HoldRow | undefined,
+  next: ProjectedWallet,
+  wallet: ProjectedWallet,
+  hold: ProjectedHold | undefined,
   event: Extract<WalletEvent, { type: 'HoldCaptured' | 'HoldReleased' | 'HoldExpired' }>,
-  context: Context,
-): Effects {
+  context: EventContext,
+): WalletEventEffects {
   assert(hold !== undefined && hold.status === 'active', `${event.type} ends an active hold`);
   next.held = wallet.held - hold.amount;
   assert(next.held >= 0n, 'held never goes below zero');
@@ -155,11 +117,11 @@ function endHold(
 
 /** A posted debit or credit moves the balance; a rejection records a failed attempt only. */
 function movement(
-  next: WalletRow,
-  wallet: WalletRow,
+  next: ProjectedWallet,
+  wallet: ProjectedWallet,
   event: Extract<WalletEvent, { type: 'WalletDebited' | 'WalletCredited' | 'TransferRejected' }>,
-  context: Context,
-): Effects {
+  context: EventContext,
+): WalletEventEffects {
   const { amountMinor, movementKind, movementId, counterpartyWalletId, note } = event.data;
   const failed = event.type === 'TransferRejected';
   const credit = event.type === 'WalletCredited';
