@@ -4,7 +4,11 @@ const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescri
 const common = {
   transform: { '^.+\\.(t|j)s$': swc },
   // A few dependencies ship ESM only; Node 20.19+ require()s them, jest needs them transformed.
-  transformIgnorePatterns: ['/node_modules/(?!(node-pg-migrate|content-disposition|cookie)/)'],
+  // p-limit and yocto-queue come nested in slonik's own node_modules.
+  transformIgnorePatterns: [
+    '/node_modules/(?!(node-pg-migrate|content-disposition|cookie|p-limit|yocto-queue'
+      + '|slonik/node_modules/(p-limit|yocto-queue))/)',
+  ],
   testEnvironment: 'node',
   roots: ['<rootDir>'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.data/'],

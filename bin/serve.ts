@@ -76,6 +76,7 @@ export async function startServer(
       app,
       queryApi({
         pool,
+        readDatabase: runtime.readDatabase,
         cache,
         store,
         authenticate,

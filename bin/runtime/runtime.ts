@@ -13,6 +13,8 @@ import { observePool } from '../../shared/telemetry/storage-observers';
 import type { EventStore } from '../../shared/ports/event-store.port';
 import { eventStoreFor } from './event-store';
 import { openDatabase, type DatabaseHandle } from './open-database';
+import { createSlonikReadDatabase } from '../../shared/adapters/postgres/slonik-read-database';
+import type { ReadDatabase } from '../../shared/read-models/read-database';
 
 export type Runtime = {
   config: Config;
@@ -20,6 +22,8 @@ export type Runtime = {
   metrics: Metrics;
   database: DatabaseHandle;
   pool: Pool;
+  /** Typed queries of the read models, over `pool` (slonik-read-database.ts). */
+  readDatabase: ReadDatabase;
   store: EventStore;
   close(): Promise<void>;
 };
@@ -60,6 +64,7 @@ export async function openRuntime(
   // the query in flight fails on its own, and without a listener the process would crash.
   pool.on('connect', (client) => client.on('error', onClientError));
   observePool(pool, metrics);
+  const readDatabase = await createSlonikReadDatabase(pool, database.url);
   const store = openStore(pool, metrics);
   return {
     config,
@@ -67,9 +72,11 @@ export async function openRuntime(
     metrics,
     database,
     pool,
+    readDatabase,
     store,
     close: async () => {
       await store.close();
+      await readDatabase.end();
       await pool.end();
       await database.stop();
     },

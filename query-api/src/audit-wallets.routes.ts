@@ -3,13 +3,15 @@
 // as registration stores it (normalised), and an unknown user is a 404.
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Pool } from 'pg';
+import { sql } from 'slonik';
 import { z } from 'zod/v4';
 import { DomainError } from '../../shared/errors/domain-error';
 import { decodeCursor, page, pageLimit, PageQuerySchema } from '../../shared/http/pagination';
 import { principalOf, requireRole } from '../../shared/http/principal';
 import { EmailSchema, IdSchema } from '../../shared/http/schemas';
 import { ALWAYS, AUTHENTICATED, responses } from '../../shared/http/responses';
+import type { ReadDatabase } from '../../shared/read-models/read-database';
+import { UsersRow } from '../../shared/read-models/users.rows';
 import { WalletViewSchema } from './query-responses';
 import { listWallets } from './wallet-queries';
 import { reads } from './route-read-models';
@@ -27,7 +29,7 @@ const AuditWalletsSchema = z.object({
 
 type Owner = { userId: string; email: string; name: string };
 
-export function auditWalletsRoutes(deps: { pool: Pool }): FastifyPluginAsync {
+export function auditWalletsRoutes(deps: { readDatabase: ReadDatabase }): FastifyPluginAsync {
   return async (root) => {
     const app = root.withTypeProvider<ZodTypeProvider>();
     app.get(
@@ -54,29 +56,32 @@ export function auditWalletsRoutes(deps: { pool: Pool }): FastifyPluginAsync {
         if ((ownerEmail === undefined) === (ownerId === undefined)) {
           throw new DomainError('invalid_request', 'give exactly one of ownerEmail and ownerId');
         }
-        const owner = await findOwner(deps.pool, ownerEmail, ownerId);
+        const owner = await findOwner(deps.readDatabase, ownerEmail, ownerId);
         if (!owner) throw new DomainError('not_found', 'no such user');
         const limit = pageLimit(request.query.limit);
         const after = decodeCursor(request.query.cursor, /^[\w.:-]{1,128}$/);
-        const rows = await listWallets(deps.pool, owner.userId, after, limit);
+        const rows = await listWallets(deps.readDatabase, owner.userId, after, limit);
         return { owner, ...page(rows, limit, (row) => row.walletId) };
       },
     );
   };
 }
 
+/** The columns of rm_users that name an owner. */
+const OwnerRow = UsersRow.pick({ user_id: true, email: true, name: true });
+
 async function findOwner(
-  pool: Pool,
+  db: ReadDatabase,
   email: string | undefined,
   userId: string | undefined,
 ): Promise<Owner | null> {
-  const result = await pool.query<{ user_id: string; email: string; name: string }>(
-    `select user_id, email, name from rm_users
-      where ($1::text is null or email = $1) and ($2::text is null or user_id = $2)
-      order by registered_at limit 1`,
-    // EmailSchema has normalised the address already, as register stored it.
-    [email ?? null, userId ?? null],
-  );
-  const row = result.rows[0];
+  // EmailSchema has normalised the address already, as register stored it.
+  const byEmail = email ?? null;
+  const byId = userId ?? null;
+  const row = await db.maybeOne(sql.type(OwnerRow)`
+    select user_id, email, name from rm_users
+     where (${byEmail}::text is null or email = ${byEmail})
+       and (${byId}::text is null or user_id = ${byId})
+     order by registered_at limit 1`);
   return row ? { userId: row.user_id, email: row.email, name: row.name } : null;
 }

@@ -1,16 +1,17 @@
 // Wallet history with filters, as a page of JSON or (Accept: text/csv) as the whole filtered
 // range in CSV, and one money movement by its id. The routes live in query-api.plugin.ts.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Pool } from 'pg';
 import { z } from 'zod/v4';
 import { DomainError } from '../../shared/errors/domain-error';
+import type { ReadDatabase } from '../../shared/read-models/read-database';
 import { canReadAnything, principalOf } from '../../shared/http/principal';
 import { decodeCursor, page, pageLimit, PageQuerySchema } from '../../shared/http/pagination';
 import { IdSchema } from '../../shared/http/schemas';
 import { parseInstant } from '../../shared/time/instant';
 import { findMovement, listTransactions, type HistoryFilter } from './history-queries';
 import { InstantQuerySchema } from './instant-query';
-import { HISTORY_KINDS, type MovementView } from './movement.schemas';
+import { HISTORY_KINDS } from '../../shared/read-models/wallet-transactions.rows';
+import type { MovementView } from './movement.schemas';
 import { transactionCsvLine, transactionsCsvHeader } from './transactions-csv';
 
 export const HistoryQuerySchema = PageQuerySchema.extend({
@@ -53,11 +54,11 @@ function filterOf(query: HistoryQuery): HistoryFilter {
   return filter;
 }
 
-export async function historyPage(pool: Pool, walletId: string, query: HistoryQuery) {
+export async function historyPage(db: ReadDatabase, walletId: string, query: HistoryQuery) {
   const limit = pageLimit(query.limit);
   const before = decodeCursor(query.cursor, /^[0-9]{1,19}$/);
   const rows = await listTransactions(
-    pool, walletId, filterOf(query), before === undefined ? undefined : BigInt(before), limit + 1,
+    db, walletId, filterOf(query), before === undefined ? undefined : BigInt(before), limit + 1,
   );
   const { items, nextCursor } = page(rows, limit, (row) => row.version.toString());
   return { items: items.map((row) => row.item), nextCursor };
@@ -65,7 +66,7 @@ export async function historyPage(pool: Pool, walletId: string, query: HistoryQu
 
 /** Every row of the filtered range (the cursor and limit do not apply), newest first. */
 export async function historyCsv(
-  pool: Pool,
+  db: ReadDatabase,
   walletId: string,
   query: HistoryQuery,
   reply: FastifyReply,
@@ -73,7 +74,7 @@ export async function historyCsv(
   const filter = filterOf(query);
   const chunks = [transactionsCsvHeader()];
   for (let before: bigint | undefined; ;) {
-    const rows = await listTransactions(pool, walletId, filter, before, CSV_PAGE_ROWS);
+    const rows = await listTransactions(db, walletId, filter, before, CSV_PAGE_ROWS);
     chunks.push(...rows.map((row) => transactionCsvLine(row.item)));
     if (rows.length < CSV_PAGE_ROWS) break;
     before = rows.at(-1)!.version;
@@ -85,13 +86,13 @@ export async function historyCsv(
 }
 
 export async function movementById(
-  pool: Pool,
+  db: ReadDatabase,
   request: FastifyRequest,
   transactionId: string,
 ): Promise<MovementView> {
   const principal = principalOf(request);
   const viewer = canReadAnything(principal) ? null : principal.userId;
-  const movement = await findMovement(pool, transactionId, viewer);
+  const movement = await findMovement(db, transactionId, viewer);
   if (!movement) throw new DomainError('not_found', 'no such resource');
   return movement;
 }

@@ -1,9 +1,7 @@
 // Response schemas of the history and movement routes (zod, the same shapes the handlers
 // return; Fastify checks and serialises replies with them and the OpenAPI document shows them).
 import { z } from 'zod/v4';
-
-export const HISTORY_KINDS = ['transfer', 'payment', 'top_up', 'hold', 'adjustment'] as const;
-export type HistoryKind = (typeof HISTORY_KINDS)[number];
+import { HISTORY_KINDS } from '../../shared/read-models/wallet-transactions.rows';
 
 const Digits = z.string().regex(/^-?[0-9]+$/).meta({ description: 'minor units' });
 const Status = z.enum(['completed', 'failed']);

@@ -12,6 +12,7 @@ import { canReadAnything, principalOf } from '../../shared/http/principal';
 import { decodeCursor, page, pageLimit, PageQuerySchema } from '../../shared/http/pagination';
 import { ALWAYS, AUTHENTICATED, responses } from '../../shared/http/responses';
 import { IdSchema } from '../../shared/http/schemas';
+import type { ReadDatabase } from '../../shared/read-models/read-database';
 import { walletCacheKey } from '../../shared/read-models/read-model-names';
 import { waitForPosition } from './position-waiter';
 import { readModelsOf, reads } from './route-read-models';
@@ -26,6 +27,8 @@ import { TransferViewSchema, WalletPageSchema, WalletViewSchema } from './query-
 
 export type QueryApiDeps = {
   pool: Pool;
+  /** The read models' typed queries go through it (shared/read-models/read-database.ts). */
+  readDatabase: ReadDatabase;
   cache: Cache;
   store: EventStore;
   authenticate: (request: FastifyRequest) => Promise<void>;
@@ -62,7 +65,7 @@ export function queryApi(deps: QueryApiDeps): FastifyPluginAsync {
 
     await app.register(auditRoutes({ store: deps.store }));
 
-    await app.register(auditWalletsRoutes({ pool: deps.pool }));
+    await app.register(auditWalletsRoutes({ readDatabase: deps.readDatabase }));
   };
 }
 
@@ -81,7 +84,7 @@ function getWalletsRoute(app: ZodApp, deps: QueryApiDeps): void {
     async (request) => {
       const limit = pageLimit(request.query.limit);
       const after = decodeCursor(request.query.cursor, /^[\w-]{1,100}$/);
-      const rows = await listWallets(deps.pool, principalOf(request).userId, after, limit);
+      const rows = await listWallets(deps.readDatabase, principalOf(request).userId, after, limit);
       return page(rows, limit, (row) => row.walletId);
     },
   );
@@ -124,10 +127,10 @@ function getWalletsWalletIdTransactionsRoute(app: ZodApp, deps: QueryApiDeps): v
     async (request, reply) => {
       await visibleWallet(deps, request, request.params.walletId);
       if (wantsCsv(request)) {
-        await historyCsv(deps.pool, request.params.walletId, request.query, reply);
+        await historyCsv(deps.readDatabase, request.params.walletId, request.query, reply);
         return reply;
       }
-      return historyPage(deps.pool, request.params.walletId, request.query);
+      return historyPage(deps.readDatabase, request.params.walletId, request.query);
     },
   );
 }
@@ -144,7 +147,7 @@ function getTransactionsTransactionIdRoute(app: ZodApp, deps: QueryApiDeps): voi
         response: responses({ 200: MovementSchema }, QUERY_ERRORS, [404]),
       },
     },
-    async (request) => movementById(deps.pool, request, request.params.transactionId),
+    async (request) => movementById(deps.readDatabase, request, request.params.transactionId),
   );
 }
 
@@ -164,7 +167,7 @@ function getTransfersTransferIdRoute(app: ZodApp, deps: QueryApiDeps): void {
     async (request) => {
       const principal = principalOf(request);
       const viewer = canReadAnything(principal) ? null : principal.userId;
-      const transfer = await findTransfer(deps.pool, request.params.transferId, viewer);
+      const transfer = await findTransfer(deps.readDatabase, request.params.transferId, viewer);
       if (!transfer) throw notFound();
       return transfer;
     },
@@ -182,7 +185,7 @@ async function visibleWallet(
   const cached = fresh ? null : await deps.cache.get(walletCacheKey(walletId)).catch(() => null);
   const wallet = cached
     ? (JSON.parse(cached) as WalletView)
-    : await findWallet(deps.pool, walletId);
+    : await findWallet(deps.readDatabase, walletId);
   if (!wallet) throw notFound();
   if (wallet.ownerId !== principal.userId && !canReadAnything(principal)) throw notFound();
   return wallet;

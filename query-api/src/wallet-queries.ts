@@ -1,23 +1,26 @@
-// SQL over the read models for wallet views. Amounts leave the database as bigint and are
-// sent as decimal strings; no float ever touches them.
-import type { Pool } from 'pg';
+// SQL over the read models for wallet and transfer views, typed and checked by the tables' row
+// schemas (shared/read-models/*.rows.ts). Amounts leave the database as bigint and are sent
+// as decimal strings; no float ever touches them.
+import { sql } from 'slonik';
+import type { z } from 'zod';
+import type { ReadDatabase } from '../../shared/read-models/read-database';
+import { TransfersRow } from '../../shared/read-models/transfers.rows';
 import { walletView, type WalletView } from '../../shared/read-models/wallet-view';
+import { WalletsRow } from '../../shared/read-models/wallets.rows';
 
 export type { WalletView };
 
-type WalletRow = {
-  wallet_id: string;
-  owner_id: string | null;
-  currency: string;
-  balance: bigint;
-  held: bigint;
-  status: string;
-  version: bigint;
-};
+/** The columns of rm_wallets a wallet view needs. */
+const WalletViewRow = WalletsRow.pick({
+  wallet_id: true, owner_id: true, currency: true, balance: true, held: true, status: true,
+  version: true,
+});
+type WalletViewRow = z.infer<typeof WalletViewRow>;
 
-const WALLET_COLUMNS = 'wallet_id, owner_id, currency, balance, held, status, version';
+const WALLET_VIEW_COLUMNS = sql.fragment`wallet_id, owner_id, currency, balance, held, status,
+  version`;
 
-export const toWalletView = (row: WalletRow): WalletView =>
+export const toWalletView = (row: WalletViewRow): WalletView =>
   walletView({
     walletId: row.wallet_id,
     ownerId: row.owner_id,
@@ -28,27 +31,23 @@ export const toWalletView = (row: WalletRow): WalletView =>
     version: row.version,
   });
 
-export async function findWallet(pool: Pool, walletId: string): Promise<WalletView | null> {
-  const result = await pool.query<WalletRow>(
-    `select ${WALLET_COLUMNS} from rm_wallets where wallet_id = $1`,
-    [walletId],
-  );
-  return result.rows[0] ? toWalletView(result.rows[0]) : null;
+export async function findWallet(db: ReadDatabase, walletId: string): Promise<WalletView | null> {
+  const row = await db.maybeOne(sql.type(WalletViewRow)`
+    select ${WALLET_VIEW_COLUMNS} from rm_wallets where wallet_id = ${walletId}`);
+  return row ? toWalletView(row) : null;
 }
 
 export async function listWallets(
-  pool: Pool,
+  db: ReadDatabase,
   ownerId: string,
   after: string | undefined,
   limit: number,
 ): Promise<WalletView[]> {
-  const result = await pool.query<WalletRow>(
-    `select ${WALLET_COLUMNS} from rm_wallets
-      where owner_id = $1 and ($2::text is null or wallet_id > $2)
-      order by wallet_id limit $3`,
-    [ownerId, after ?? null, limit + 1],
-  );
-  return result.rows.map(toWalletView);
+  const rows = await db.any(sql.type(WalletViewRow)`
+    select ${WALLET_VIEW_COLUMNS} from rm_wallets
+     where owner_id = ${ownerId} and (${after ?? null}::text is null or wallet_id > ${after ?? null})
+     order by wallet_id limit ${limit + 1}`);
+  return rows.map(toWalletView);
 }
 
 export type TransferView = {
@@ -64,35 +63,19 @@ export type TransferView = {
   createdAt: string;
 };
 
-type TransferRow = {
-  transfer_id: string;
-  kind: string;
-  status: string;
-  source_wallet_id: string;
-  target_wallet_id: string;
-  amount: bigint;
-  currency: string;
-  reason: string | null;
-  note: string | null;
-  created_at: Date;
-};
-
 /** The transfer, if `viewerId` owns either side (or is null: auditors and admins). */
 export async function findTransfer(
-  pool: Pool,
+  db: ReadDatabase,
   transferId: string,
   viewerId: string | null,
 ): Promise<TransferView | null> {
-  const result = await pool.query<TransferRow>(
-    `select t.* from rm_transfers t
-      where t.transfer_id = $1
-        and ($2::text is null or exists (
-              select 1 from rm_wallets w
-               where w.wallet_id in (t.source_wallet_id, t.target_wallet_id)
-                 and w.owner_id = $2))`,
-    [transferId, viewerId],
-  );
-  const row = result.rows[0];
+  const row = await db.maybeOne(sql.type(TransfersRow)`
+    select t.* from rm_transfers t
+     where t.transfer_id = ${transferId}
+       and (${viewerId}::text is null or exists (
+             select 1 from rm_wallets w
+              where w.wallet_id in (t.source_wallet_id, t.target_wallet_id)
+                and w.owner_id = ${viewerId}))`);
   if (!row) return null;
   return {
     transferId: row.transfer_id,

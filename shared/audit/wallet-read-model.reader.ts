@@ -6,6 +6,7 @@
 import type { Pool } from 'pg';
 import { START_POSITION, type Position } from '../ports/event-store.port';
 import type { ProjectionName } from '../read-models/read-model-names';
+import type { WalletsRow } from '../read-models/wallets.rows';
 import { readCheckpoint } from '../subscriptions/checkpoint.store';
 import type { ReadModelWallet } from './read-model-drift.check';
 
@@ -14,7 +15,9 @@ export const READ_MODEL_PAGE_SIZE_MAX = 10_000;
 
 export type WalletsReadModel = Readonly<{ checkpoint: Position; wallets: ReadModelWallet[] }>;
 
-type WalletRow = { wallet_id: string; balance: unknown; held: unknown; version: unknown };
+/** The figures of rm_wallets the drift check compares (pg, not slonik: the checkpoint is read
+ * on the same pg client, by the shared checkpoint store). */
+type WalletFiguresRow = Pick<WalletsRow, 'wallet_id' | 'balance' | 'held' | 'version'>;
 
 export async function readWalletsReadModel(pool: Pool): Promise<WalletsReadModel> {
   const client = await pool.connect();
@@ -25,7 +28,7 @@ export async function readWalletsReadModel(pool: Pool): Promise<WalletsReadModel
     const wallets: ReadModelWallet[] = [];
     // Terminates: each page starts strictly after the last one, in a fixed snapshot.
     for (let after = ''; ;) {
-      const page = await client.query<WalletRow>(
+      const page = await client.query<WalletFiguresRow>(
         `select wallet_id, balance, held, version from rm_wallets
           where wallet_id > $1 order by wallet_id limit $2`,
         [after, READ_MODEL_PAGE_SIZE_MAX],
@@ -50,4 +53,4 @@ export async function readWalletsReadModel(pool: Pool): Promise<WalletsReadModel
 }
 
 /** int8 columns arrive as bigint with the runtime's type parsers, as text without them. */
-const toBigInt = (value: unknown): bigint => BigInt(value as bigint | string);
+const toBigInt = (value: bigint | string): bigint => BigInt(value);

@@ -9,7 +9,8 @@ import type { RecordedEvent } from '../../../shared/ports/event-store.port';
 import type { Projection, TableNames } from '../projection';
 import { userEventOf } from '../../../shared/domain/decode-stored-event';
 
-export type UserRow = {
+/** A user as the projection folds it and writes it to rm_users (read back as UsersRow). */
+export type ProjectedUser = {
   userId: string;
   email: string;
   name: string;
@@ -20,11 +21,11 @@ export type UserRow = {
 };
 
 export function projectUserEvent(
-  row: UserRow | null,
+  row: ProjectedUser | null,
   event: UserEvent,
   version: bigint,
   recordedAt: Date,
-): UserRow | null {
+): ProjectedUser | null {
   if (event.type === 'UserRegistered') {
     const { userId, email, name } = event.data;
     return {
@@ -65,7 +66,7 @@ export const usersProjection: Projection = {
          from ${tables.rm_users} where user_id = any($1)`,
       [ids],
     );
-    const rows = new Map<string, UserRow>(
+    const rows = new Map<string, ProjectedUser>(
       loaded.rows.map((r) => [
         r.user_id,
         {
@@ -79,7 +80,7 @@ export const usersProjection: Projection = {
         },
       ]),
     );
-    const dirty = new Map<string, UserRow>();
+    const dirty = new Map<string, ProjectedUser>();
     for (const recorded of userEvents) {
       const id = userIdOfStream(recorded.streamId)!;
       const row = rows.get(id) ?? null;

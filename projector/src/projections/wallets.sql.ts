@@ -1,12 +1,14 @@
 // Set-based reads and writes of the wallets projection's tables: one statement per table per
 // batch (unnest of column arrays), which is what makes a rebuild fast.
 import type { PoolClient } from 'pg';
+import type { WalletsRow } from '../../../shared/read-models/wallets.rows';
 import type { ProjectedHold, ProjectedTransaction, ProjectedWallet } from './projected-wallet';
 
 const text = (values: readonly bigint[]) => values.map((value) => value.toString());
 
 export async function loadWallets(client: PoolClient, table: string, ids: string[]) {
-  const result = await client.query(
+  // Typed, not parsed: a rebuild loads every wallet, and this table is the projector's own.
+  const result = await client.query<WalletsRow>(
     `select wallet_id, owner_id, kind, system_account, currency, balance, held, status, version,
             opened_at, updated_at
        from ${table} where wallet_id = any($1)`,
