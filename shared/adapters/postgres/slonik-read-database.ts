@@ -63,11 +63,16 @@ const driverOverPool = (pool: Pool) =>
 /**
  * A slonik pool whose connections are clients of `pool` (which must parse int8 as bigint, as
  * the runtime's does). End it before `pool`: ending it hands every client back.
+ * `checkRows: false` leaves rows unchecked: only for measuring what the check costs.
  */
-export async function createSlonikReadDatabase(pool: Pool, url: string): Promise<DatabasePool> {
+export async function createSlonikReadDatabase(
+  pool: Pool,
+  url: string,
+  options: { checkRows?: boolean } = {},
+): Promise<DatabasePool> {
   const database = await createPool(url, {
     driverFactory: driverOverPool(pool),
-    interceptors: [parseRowsWithSchema],
+    interceptors: options.checkRows === false ? [] : [parseRowsWithSchema],
     // Never more connections than the pool has clients, and an idle one goes straight back to
     // the pool: slonik must not sit on clients the command side and the projector need.
     maximumPoolSize: pool.options.max ?? 10,
