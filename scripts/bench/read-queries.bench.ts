@@ -11,7 +11,7 @@ import { Client, Pool } from 'pg';
 import { migrate } from '../../shared/adapters/postgres/migrate';
 import { createSlonikReadDatabase } from '../../shared/adapters/postgres/slonik-read-database';
 import { walletView, type WalletView } from '../../shared/read-models/wallet-view';
-import { PG_TYPES } from '../../shared/runtime/runtime';
+import { PG_TYPES } from '../../shared/adapters/postgres/pg-types';
 import { databaseUrl } from '../../shared/testing/test-env';
 import { listTransactions } from '../../query-api/src/history-queries';
 import { findWallet } from '../../query-api/src/wallet-queries';
