@@ -2,7 +2,7 @@
 // order: a HoldPlaced starts watching its hold, a HoldCaptured, HoldReleased or HoldExpired
 // ends it. Pure, so the subscriber's SQL only applies the net result of a batch: a hold placed
 // and ended within one batch leaves no trace.
-import { walletEventOf } from '../../../shared/domain/store-decoded';
+import { walletEventOf } from '../../../shared/domain/decode-stored-event';
 import type { RecordedEvent } from '../../../shared/ports/event-store.port';
 
 /** The events that start or end a hold: what the saga's subscription asks for. */
