@@ -9,7 +9,8 @@
 // database is made, seeded with rows straight into the read models, and dropped).
 import { Client, Pool } from 'pg';
 import { migrate } from '../../shared/adapters/postgres/migrate';
-import { createSlonikReadDatabase } from '../../shared/adapters/postgres/slonik-read-database';
+import { createSlonikReadDatabase } from './slonik-pool-read-database';
+import { createPgReadDatabase } from '../../shared/adapters/postgres/pg-read-database';
 import { walletView, type WalletView } from '../../shared/read-models/wallet-view';
 import { PG_TYPES } from '../../shared/adapters/postgres/pg-types';
 import { databaseUrl } from '../../shared/testing/test-env';
@@ -114,8 +115,11 @@ async function main(): Promise<void> {
   await admin(`create database ${database}`);
   const url = databaseUrl(ADMIN_URL, database);
   const pool = new Pool({ connectionString: url, max: IN_FLIGHT, types: PG_TYPES });
+  pool.on('error', () => undefined); // the database is dropped with its idle clients at the end
   const readDatabase = await createSlonikReadDatabase(pool, url);
   const unchecked = await createSlonikReadDatabase(pool, url, { checkRows: false });
+  const tagged = createPgReadDatabase(pool, { checkRows: false });
+  const taggedChecked = createPgReadDatabase(pool, { checkRows: true });
   try {
     await migrate(url);
     await seed(pool);
@@ -124,9 +128,13 @@ async function main(): Promise<void> {
       'wallet pg': (i: number) => pgFindWallet(pool, walletOf(i)),
       'wallet slonik': (i: number) => findWallet(readDatabase, walletOf(i)),
       'wallet unchecked': (i: number) => findWallet(unchecked, walletOf(i)),
+      'wallet tag': (i: number) => findWallet(tagged, walletOf(i)),
+      'wallet tag+check': (i: number) => findWallet(taggedChecked, walletOf(i)),
       'history pg': () => pgListTransactions(pool, 'w-0', PAGE_ROWS),
       'history slonik': () => listTransactions(readDatabase, 'w-0', {}, undefined, PAGE_ROWS),
       'history unchecked': () => listTransactions(unchecked, 'w-0', {}, undefined, PAGE_ROWS),
+      'history tag': () => listTransactions(tagged, 'w-0', {}, undefined, PAGE_ROWS),
+      'history tag+check': () => listTransactions(taggedChecked, 'w-0', {}, undefined, PAGE_ROWS),
     };
     await check(sides);
     const figures: Record<string, Figures[]> = {};
@@ -171,13 +179,20 @@ function report(figures: Record<string, Figures[]>): void {
         };
       };
       const [pg, slonik, unchecked] = [side('pg'), side('slonik'), side('unchecked')];
+      const [tag, tagChecked] = [side('tag'), side('tag+check')];
       const costPercent = (other: Figures) =>
         Number(((pg.perSecond / other.perSecond - 1) * 100).toFixed(1));
       result[`${query} x${inFlight}`] = {
-        perSecond: { pg: pg.perSecond, slonik: slonik.perSecond, unchecked: unchecked.perSecond },
+        perSecond: {
+          pg: pg.perSecond, slonik: slonik.perSecond, unchecked: unchecked.perSecond,
+          tag: tag.perSecond, tagChecked: tagChecked.perSecond,
+        },
         cpuMicrosPerQuery: {
           pg: pg.cpuMicros, slonik: slonik.cpuMicros, unchecked: unchecked.cpuMicros,
+          tag: tag.cpuMicros, tagChecked: tagChecked.cpuMicros,
         },
+        tagCostPercent: costPercent(tag),
+        tagCheckedCostPercent: costPercent(tagChecked),
         slonikCostPercent: costPercent(slonik),
         uncheckedCostPercent: costPercent(unchecked),
       };

@@ -1,4 +1,6 @@
-// Slonik over the runtime's pg Pool, for the read side's typed queries (docs/architecture.md).
+// For the read-queries benchmark only: slonik's own pool over the runtime's pg Pool, the way the
+// read side first ran its typed queries, before shared/adapters/postgres/pg-read-database.ts
+// (docs/architecture.md, "Read side", has the figures).
 // Slonik's own driver would open a second pool, with its own type parsers (timestamps as
 // numbers, numeric as float) and an eager connection to look up type ids. This driver instead
 // checks a client out of the given pool for each slonik connection, so reads share the pool's
