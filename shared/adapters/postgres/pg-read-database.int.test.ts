@@ -1,7 +1,8 @@
-// Goal: the read side's typed queries (slonik's sql tag) over the runtime's pg Pool read
-// rows typed by their zod schema (int8 as bigint, timestamptz as Date), refuse a row that does not fit it, gives every client back
-// to the pool, keeps a transaction on one connection, and fails a read on a killed connection
-// or an unreachable server as `unavailable` (within the pool's connect timeout).
+// Goal: the read side's typed queries (slonik's sql tag) over the runtime's pg Pool read rows
+// typed by their zod schema (int8 as bigint, timestamptz as Date), refuse a row that does not
+// fit it, give every client back to the pool, keep a transaction on one connection, and fail a
+// read on a killed connection or an unreachable server as `unavailable` (within the pool's
+// connect timeout).
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Pool } from 'pg';
 import { sql, SchemaValidationError } from 'slonik';
