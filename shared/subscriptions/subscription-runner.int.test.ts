@@ -6,7 +6,6 @@
 // effect subscriber that fails is handed the same batch again (at least once); and events
 // of types a subscriber did not ask for move its checkpoint without reaching it.
 import { Client, type Pool } from 'pg';
-import { GENESIS_HASH, hashEvent } from '../adapters/event-store/event-hash';
 import { PostgresEventStore } from '../adapters/event-store/postgres.event-store';
 import { comparePositions, START_POSITION, type RecordedEvent } from '../ports/event-store.port';
 import { aStreamId, anEvent } from '../testing/event-builders';
@@ -22,6 +21,7 @@ import {
   type SubscriptionDeps,
   type SubscriptionProgress,
 } from './subscription-runner';
+import { insertRawEvent } from '../testing/raw-events';
 
 const WAIT_MS_MAX = 10_000;
 /** Far beyond any wait below: a runner that answers sooner was woken by the notification. */
@@ -73,19 +73,6 @@ async function appendMany(count: number): Promise<string[]> {
   return ids;
 }
 
-// Writes an event as the adapter would, from a transaction the test holds open.
-async function insertRawEvent(client: Client, streamId: string): Promise<string> {
-  const event = anEvent();
-  const hash = hashEvent(GENESIS_HASH, { ...event, streamId, streamVersion: 1n });
-  await client.query(
-    `insert into events (stream_id, stream_version, event_id, type, schema_version, data,
-      metadata, hash) values ($1, 1, $2, $3, $4, $5, $6, $7)`,
-    [streamId, event.eventId, event.type, event.schemaVersion, JSON.stringify(event.data),
-      JSON.stringify(event.metadata), hash],
-  );
-  await client.query('insert into streams values ($1, 1, $2)', [streamId, hash]);
-  return event.eventId;
-}
 
 async function waitUntil(condition: () => boolean | Promise<boolean>): Promise<void> {
   const deadline = Date.now() + WAIT_MS_MAX;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { EMAIL_CLAIM_SCOPE } from '../../command-api/src/handlers/user.handlers';
 import { hashPassword } from '../../shared/auth/password-hasher';
-import { GENESIS_HASH, hashEvent } from '../../shared/adapters/event-store/event-hash';
+import { insertRawEvents } from '../../shared/testing/raw-events';
 import { call, logIn, PASSWORD, signUp, withRole, type Reply, type User } from '../support/api';
 import { createDatabaseBefore } from '../support/database-before';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -52,19 +52,7 @@ async function seedLegacyUser(databaseUrl: string): Promise<void> {
     const client = await legacy.connect();
     try {
       await client.query('begin');
-      let previousHash = GENESIS_HASH;
-      for (const [index, event] of events.entries()) {
-        const streamVersion = BigInt(index + 1);
-        previousHash = hashEvent(previousHash, { streamId, streamVersion, ...event });
-        await client.query(
-          `insert into events (stream_id, stream_version, event_id, type, schema_version, data,
-             metadata, hash) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [streamId, streamVersion.toString(), event.eventId, event.type, event.schemaVersion,
-            JSON.stringify(event.data), JSON.stringify(event.metadata), previousHash],
-        );
-      }
-      await client.query('insert into streams (stream_id, version, last_hash) values ($1, $2, $3)',
-        [streamId, events.length, previousHash]);
+      await insertRawEvents(client, streamId, events);
       await client.query(
         'insert into unique_claims (scope, value, owner_id) values ($1, $2, $3)',
         [EMAIL_CLAIM_SCOPE, LEGACY_EMAIL, LEGACY_ID],

@@ -16,8 +16,8 @@ import { aStreamId, anEvent, someEvents } from '../../testing/event-builders';
 import {
   START_POSITION, comparePositions, type EventCodec, type Position, type RecordedEvent,
 } from '../../ports/event-store.port';
-import { GENESIS_HASH, hashEvent } from './event-hash';
 import { PostgresEventStore } from './postgres.event-store';
+import { insertRawEvent } from '../../testing/raw-events';
 
 const WAIT_MS_MAX = 10_000;
 
@@ -228,19 +228,6 @@ async function appendTo(store: PostgresEventStore, streamId: string): Promise<st
   return event.eventId;
 }
 
-// Writes an event as the adapter would, from a transaction the test holds open.
-async function insertRawEvent(client: Client, streamId: string): Promise<string> {
-  const event = anEvent();
-  const hash = hashEvent(GENESIS_HASH, { ...event, streamId, streamVersion: 1n });
-  await client.query(
-    `insert into events (stream_id, stream_version, event_id, type, schema_version, data,
-      metadata, hash) values ($1, 1, $2, $3, $4, $5, $6, $7)`,
-    [streamId, event.eventId, event.type, event.schemaVersion, JSON.stringify(event.data),
-      JSON.stringify(event.metadata), hash],
-  );
-  await client.query('insert into streams values ($1, 1, $2)', [streamId, hash]);
-  return event.eventId;
-}
 
 // The first wait opens the listener and returns once LISTEN is in place (a wake-up that
 // makes readers look again); the second drops the wake-up that may be left pending.

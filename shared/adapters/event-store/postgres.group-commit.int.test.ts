@@ -4,7 +4,6 @@
 // ones in order, a rejected request leaves the others alone, and the hashes computed in SQL
 // are the ones event-hash.ts computes. A batch that fails as a whole (a malformed request, a
 // race or a deadlock with another process) is retried request by request.
-import { Client } from 'pg';
 import {
   createFreshDatabase,
   withClient,
@@ -17,6 +16,7 @@ import {
 } from '../../ports/event-store.port';
 import { GENESIS_HASH, hashEvent } from './event-hash';
 import { PostgresEventStore } from './postgres.event-store';
+import { insertRawEvent } from '../../testing/raw-events';
 
 // Held transactions stay short: readAll's horizon is the oldest transaction in the whole
 // cluster, so while one is open, other test files running beside this one read nothing new.
@@ -285,15 +285,3 @@ async function untilABackendWaitsForALock(url: string): Promise<void> {
 }
 
 
-// Writes a stream's first event as the adapter would, from the caller's transaction.
-async function insertRawEvent(client: Client, streamId: string): Promise<void> {
-  const event = anEvent();
-  const hash = hashEvent(GENESIS_HASH, { ...event, streamId, streamVersion: 1n });
-  await client.query(
-    `insert into events (stream_id, stream_version, event_id, type, schema_version, data,
-      metadata, hash) values ($1, 1, $2, $3, $4, $5, $6, $7)`,
-    [streamId, event.eventId, event.type, event.schemaVersion, JSON.stringify(event.data),
-      JSON.stringify(event.metadata), hash],
-  );
-  await client.query('insert into streams values ($1, 1, $2)', [streamId, hash]);
-}
