@@ -9,10 +9,11 @@ import type { z } from 'zod/v4';
 import type { EventCodec } from '../ports/event-store.port';
 import { InvariantViolation } from '../errors/assert';
 import { fromWire, toWire, type AnyEventDefinition, type WireData } from './event-definition';
+import { topUpEventDefinitions, type TopUpEvent } from './topup/topup.events';
 import { userEventDefinitions, type UserEvent } from './user/user.events';
 import { walletEventDefinitions, type WalletEvent } from './wallet/wallet.events';
 
-export type DomainEvent = WalletEvent | UserEvent;
+export type DomainEvent = WalletEvent | UserEvent | TopUpEvent;
 export type EncodedEvent = Readonly<{ type: string; schemaVersion: number; data: WireData }>;
 /** What a reader hands over: the stored type, version and JSON (e.g. a RecordedEvent). */
 export type StoredEvent = Readonly<{ type: string; schemaVersion: number; data: unknown }>;
@@ -69,6 +70,7 @@ export function createEventCodec(definitions: readonly AnyEventDefinition[]): Ev
 const ALL_DEFINITIONS: readonly AnyEventDefinition[] = [
   ...walletEventDefinitions,
   ...userEventDefinitions,
+  ...topUpEventDefinitions,
 ];
 
 /** The codec of every domain event, for the event store adapters. */
@@ -97,14 +99,19 @@ export function decodeDomainEvent(stored: StoredEvent): DomainEvent {
 
 const walletEventTypes: ReadonlySet<string> = new Set(walletEventDefinitions.map((d) => d.type));
 const userEventTypes: ReadonlySet<string> = new Set(userEventDefinitions.map((d) => d.type));
+const topUpEventTypes: ReadonlySet<string> = new Set(topUpEventDefinitions.map((d) => d.type));
 
 export const isWalletEvent = (event: DomainEvent): event is WalletEvent =>
   walletEventTypes.has(event.type);
 export const isUserEvent = (event: DomainEvent): event is UserEvent =>
   userEventTypes.has(event.type);
 
+export const isTopUpEvent = (event: DomainEvent): event is TopUpEvent =>
+  topUpEventTypes.has(event.type);
+
 export const encodeWalletEvent = (event: WalletEvent): EncodedEvent => encodeDomainEvent(event);
 export const encodeUserEvent = (event: UserEvent): EncodedEvent => encodeDomainEvent(event);
+export const encodeTopUpEvent = (event: TopUpEvent): EncodedEvent => encodeDomainEvent(event);
 
 export function decodeWalletEvent(stored: StoredEvent): WalletEvent {
   const event = decodeDomainEvent(stored);
@@ -118,6 +125,14 @@ export function decodeUserEvent(stored: StoredEvent): UserEvent {
   const event = decodeDomainEvent(stored);
   if (!isUserEvent(event)) {
     throw new EventDecodeFailed(stored.type, stored.schemaVersion, 'not a user event');
+  }
+  return event;
+}
+
+export function decodeTopUpEvent(stored: StoredEvent): TopUpEvent {
+  const event = decodeDomainEvent(stored);
+  if (!isTopUpEvent(event)) {
+    throw new EventDecodeFailed(stored.type, stored.schemaVersion, 'not a top-up event');
   }
   return event;
 }

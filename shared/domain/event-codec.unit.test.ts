@@ -16,6 +16,7 @@ import {
 } from './event-codec';
 import { defineEvent, historicVersion } from './event-definition';
 import { holdId, movementId, userId } from './ids';
+import { topUpEventDefinitions, topUpId } from './topup/topup.events';
 import { userEventDefinitions } from './user/user.events';
 import { walletEventDefinitions } from './wallet/wallet.events';
 import {
@@ -34,6 +35,8 @@ import {
 } from './testing/wallet-fixtures';
 
 const USER = userId('u-1');
+const TOP_UP = topUpId('tu-1');
+const AT = NOW.toISOString();
 const SAMPLE_EVENTS: readonly DomainEvent[] = [
   opened(ALICE),
   systemOpened('stripe_clearing', 'JPY'),
@@ -84,8 +87,27 @@ const SAMPLE_EVENTS: readonly DomainEvent[] = [
     data: { userId: USER, plan: 'PREMIUM', reason: 'subscription_created' },
   },
   { type: 'UserPasswordChanged', data: { userId: USER } },
+  {
+    type: 'TopUpRequested',
+    data: { topUpId: TOP_UP, walletId: ALICE, currency: 'MYR', amountMinor: 5_000n, requestedAt: AT },
+  },
+  {
+    type: 'CheckoutSessionCreated',
+    data: { topUpId: TOP_UP, checkoutSessionId: 'cs_1', checkoutUrl: 'https://x.test/cs_1', createdAt: AT },
+  },
+  {
+    type: 'TopUpSucceeded',
+    data: { topUpId: TOP_UP, stripeEventId: 'evt_1', paymentIntent: 'pi_1', succeededAt: AT },
+  },
+  { type: 'TopUpFailed', data: { topUpId: TOP_UP, stripeEventId: 'evt_2', failedAt: AT } },
+  { type: 'TopUpExpired', data: { topUpId: TOP_UP, expiredAt: AT } },
+  { type: 'TopUpCredited', data: { topUpId: TOP_UP, movementId: movementId('tu-1'), creditedAt: AT } },
 ];
-const ALL_DEFINITIONS = [...walletEventDefinitions, ...userEventDefinitions];
+const ALL_DEFINITIONS = [
+  ...walletEventDefinitions,
+  ...userEventDefinitions,
+  ...topUpEventDefinitions,
+];
 const throughJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
 describe('upcasting', () => {
