@@ -1,4 +1,5 @@
-// Mailer over SMTP with nodemailer (SMTP_URL). One pooled transport per process.
+// Mailer over SMTP with nodemailer (SMTP_URL): one connection per message, no pool, so a
+// server restart between sends costs nothing.
 // Guarantee for a repeated id: none beyond the Message-ID. SMTP has no idempotency, so a
 // message sent twice (a retry after a timeout that in fact delivered) arrives twice, carrying
 // the same Message-ID header; the saga's recorded outcome is what keeps re-sends rare.
@@ -55,7 +56,11 @@ export class SmtpMailer implements Mailer {
         // Lets a mail system or an operator match the e-mail to the event without parsing.
         headers: { 'X-Notification-Id': message.id },
       });
-      return { messageId, accepted: (info.accepted ?? []).map(String) };
+      // Typed as strings; nodemailer may also report { address } objects.
+      const accepted = (info.accepted ?? []).map((to: string | { address: string }) =>
+        typeof to === 'string' ? to : to.address,
+      );
+      return { messageId, accepted };
     } catch (error) {
       throw classifySmtpError(error);
     }
