@@ -40,3 +40,26 @@ mailerContract('SMTP (nodemailer against an in-process smtp-server)', async () =
     },
   };
 });
+
+describe('SMTP mailer, beyond the contract', () => {
+  test('a 4xx at RCPT TO (greylisting) is retryable too, and names the event in a header', async () => {
+    const server = await startSmtpTestServer();
+    const mailer = new SmtpMailer({ smtpUrl: server.url, from: FROM });
+    try {
+      const message = { id: 'evt-1', to: 'a@example.com', subject: 's', text: 't', html: '<p>h</p>' };
+      server.setFault({ at: 'rcpt', responseCode: 450, reply: 'Greylisted, try again later' });
+      await expect(mailer.send(message)).rejects.toMatchObject({
+        kind: 'temporary',
+        retryable: true,
+        responseCode: 450,
+      });
+      server.setFault(null);
+      await mailer.send(message);
+      expect(server.received[0]?.headers.get('x-notification-id')).toBe('evt-1');
+      expect(server.received[0]?.messageId).toBe('<evt-1@mini-tng.test>');
+    } finally {
+      mailer.close();
+      await server.stop();
+    }
+  });
+});
