@@ -5,7 +5,7 @@
 // group, offsets committed by hand after the handler resolved, so a handler that throws (or
 // a crash before the commit) means the message comes again: at-least-once, consumers dedupe
 // by eventId. A new group reads from the earliest retained offset.
-import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
 import type { Bus, BusHandler, BusMessage, BusSubscription } from '../../ports/bus.port';
 import { fromKafkaRecord, toKafkaRecord } from './kafka-message.codec';
 
@@ -33,7 +33,13 @@ export class KafkaBus implements Bus {
       brokers: [...options.brokers],
       logLevel: logLevel.WARN,
     });
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      // Named, not defaulted: murmur2 as in the Java client, so other systems' producers put a
+      // wallet's key on the same partition (and kafkajs stops warning about its default).
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.partitions = options.partitions ?? 3;
   }
 
