@@ -1,5 +1,5 @@
-// Which integration topic a domain event goes to, and the message it becomes
-//. Pure: no I/O, no clock.
+// Which integration topic a domain event goes to, and the message it becomes. Pure: no I/O,
+// no clock.
 // Rules: the key is the wallet id, so a wallet's messages keep their order; money travels as
 // decimal strings of minor units (the `...Minor` fields, as in the event log); payments (a
 // customer paying a merchant, and card top-ups) go to the payment topics, every other

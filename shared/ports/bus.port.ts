@@ -1,5 +1,5 @@
-// The message bus port: integration messages for other systems (docs/architecture.md, "Kafka
-// relay"). Kernel: depends on nothing. Delivery is at-least-once, so every consumer dedupes
+// The message bus port: integration messages for other systems, published by the Kafka relay.
+// Kernel: depends on nothing. Delivery is at-least-once, so every consumer dedupes
 // by eventId; order holds per key (the wallet id), never across keys.
 
 /** A JSON-safe value: money travels as decimal strings, never as numbers or bigints. */
