@@ -14,7 +14,7 @@ import type { EventStore } from '../../shared/ports/event-store.port';
 import { eventStoreFor } from './event-store';
 import { openDatabase, type DatabaseHandle } from './open-database';
 import { createPgReadDatabase } from '../../shared/adapters/postgres/pg-read-database';
-import type { ReadDatabase } from '../../shared/read-models/read-database';
+import type { ReadDatabase } from '../../shared/ports/read-database.port';
 
 export type Runtime = {
   config: Config;

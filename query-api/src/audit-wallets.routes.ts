@@ -10,7 +10,7 @@ import { decodeCursor, page, pageLimit, PageQuerySchema } from '../../shared/htt
 import { principalOf, requireRole } from '../../shared/http/principal';
 import { EmailSchema, IdSchema } from '../../shared/http/schemas';
 import { ALWAYS, AUTHENTICATED, responses } from '../../shared/http/responses';
-import type { ReadDatabase } from '../../shared/read-models/read-database';
+import type { ReadDatabase } from '../../shared/ports/read-database.port';
 import { UsersRow } from '../../shared/read-models/users.rows';
 import { WalletViewSchema } from './query-responses';
 import { listWallets } from './wallet-queries';

@@ -5,7 +5,7 @@
 // each row names the other side, so a single row is enough to answer for the whole movement.
 import { sql } from 'slonik';
 import { z } from 'zod';
-import type { ReadDatabase } from '../../shared/read-models/read-database';
+import type { ReadDatabase } from '../../shared/ports/read-database.port';
 import {
   WalletTransactionsRow, type HistoryKind,
 } from '../../shared/read-models/wallet-transactions.rows';

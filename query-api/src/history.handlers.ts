@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod/v4';
 import { DomainError } from '../../shared/errors/domain-error';
-import type { ReadDatabase } from '../../shared/read-models/read-database';
+import type { ReadDatabase } from '../../shared/ports/read-database.port';
 import { canReadAnything, principalOf } from '../../shared/http/principal';
 import { decodeCursor, page, pageLimit, PageQuerySchema } from '../../shared/http/pagination';
 import { IdSchema } from '../../shared/http/schemas';

@@ -12,7 +12,7 @@ import { canReadAnything, principalOf } from '../../shared/http/principal';
 import { decodeCursor, page, pageLimit, PageQuerySchema } from '../../shared/http/pagination';
 import { ALWAYS, AUTHENTICATED, responses } from '../../shared/http/responses';
 import { IdSchema } from '../../shared/http/schemas';
-import type { ReadDatabase } from '../../shared/read-models/read-database';
+import type { ReadDatabase } from '../../shared/ports/read-database.port';
 import { walletCacheKey } from '../../shared/read-models/read-model-names';
 import { waitForPosition } from './position-waiter';
 import { readModelsOf, reads } from './route-read-models';
@@ -27,7 +27,7 @@ import { TransferViewSchema, WalletPageSchema, WalletViewSchema } from './query-
 
 export type QueryApiDeps = {
   pool: Pool;
-  /** The read models' typed queries go through it (shared/read-models/read-database.ts). */
+  /** The read models' typed queries go through it (shared/ports/read-database.port.ts). */
   readDatabase: ReadDatabase;
   cache: Cache;
   store: EventStore;

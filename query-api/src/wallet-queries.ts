@@ -3,7 +3,7 @@
 // as decimal strings; no float ever touches them.
 import { sql } from 'slonik';
 import type { z } from 'zod';
-import type { ReadDatabase } from '../../shared/read-models/read-database';
+import type { ReadDatabase } from '../../shared/ports/read-database.port';
 import { TransfersRow } from '../../shared/read-models/transfers.rows';
 import { walletView, type WalletView } from '../../shared/read-models/wallet-view';
 import { WalletsRow } from '../../shared/read-models/wallets.rows';

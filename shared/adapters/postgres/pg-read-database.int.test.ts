@@ -11,7 +11,7 @@ import { isDependencyUnavailable } from '../../errors/unavailable';
 import { PG_TYPES } from './pg-types';
 import { createFreshDatabase, type FreshDatabase } from '../../testing/fresh-database';
 import { createTestPool } from '../../testing/test-pool';
-import type { ReadDatabase } from '../../read-models/read-database';
+import type { ReadDatabase } from '../../ports/read-database.port';
 import { createPgReadDatabase } from './pg-read-database';
 
 let db: FreshDatabase;

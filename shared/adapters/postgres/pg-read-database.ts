@@ -8,7 +8,7 @@ import type { Pool, PoolClient } from 'pg';
 import {
   DataIntegrityError, NotFoundError, SchemaValidationError, type QuerySqlToken,
 } from 'slonik';
-import type { ReadDatabase } from '../../read-models/read-database';
+import type { ReadDatabase } from '../../ports/read-database.port';
 
 type Queryable = Pick<Pool, 'query'> | PoolClient;
 type Token = QuerySqlToken;
