@@ -11,7 +11,7 @@ export const STRIPE_SIGNATURE_TOLERANCE_SECONDS = 300;
 
 export type StripeSignatureFailure = 'malformed_header' | 'bad_signature' | 'stale_timestamp';
 
-/** Every failure answers 400 `invalid_signature` (docs/api.md); `reason` is for logs, metrics. */
+/** Every failure is to be answered 400 `invalid_signature`; `reason` is for logs and metrics. */
 export class StripeSignatureError extends Error {
   override readonly name = 'StripeSignatureError';
   constructor(

@@ -1,6 +1,6 @@
 // Stripe's Checkout webhooks to saga inputs: a pure function over the parsed (and already
 // verified) event object. The top-up id comes from `client_reference_id`, falling back to
-// `metadata.topUpId` (both are set when the session is created, docs/api.md). Events that
+// `metadata.topUpId` (both are set when the session is created). Events that
 // decide nothing for a top-up map to null: a `completed` session whose payment is still
 // pending (async methods: the outcome comes later), any other event type, a session that is
 // not one of our top-ups (e.g. the premium subscription checkout).

@@ -1,4 +1,4 @@
-// Goal: each Checkout webhook maps to the saga input docs/api.md names, and events that decide
+// Goal: each Checkout webhook maps to its saga input, and events that decide
 // nothing for a top-up (pending async payment, other types, other checkouts) map to null.
 import { topUpId } from './topup.events';
 import { topUpInputOf, type StripeCheckoutEventLike } from './stripe-inputs';

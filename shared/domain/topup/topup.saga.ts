@@ -189,7 +189,7 @@ export function creditCommand(state: TopUpState, now: Date): CreditTopUp {
   };
 }
 
-/** The public status of API.md's GET /v1/top-ups/:id. */
+/** The status a top-up is reported with to its client: pending, completed, failed or expired. */
 export function publicStatus(state: StartedTopUp): 'pending' | 'completed' | 'failed' | 'expired' {
   if (state.status === 'credited') return 'completed';
   if (state.status === 'failed' || state.status === 'expired') return state.status;
