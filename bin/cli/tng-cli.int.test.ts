@@ -120,7 +120,7 @@ describe('audit verify', () => {
     expect(report.ok).toBe(true);
     expect(report.checks.map((check) => check.check)).toEqual([
       'hash-chains', 'decodable', 'conservation', 'non-negative-balances', 'double-entry',
-      'plan-limits', 'read-model-drift',
+      'plan-limits', 'stripe-clearing', 'read-model-drift',
     ]);
     await tamperWithBobsCredit();
     const tampered = await tng('audit', 'verify');

@@ -12,6 +12,7 @@ export type CheckName =
   | 'non-negative-balances'
   | 'double-entry'
   | 'plan-limits'
+  | 'stripe-clearing'
   | 'read-model-drift';
 
 export type CheckResult = Readonly<{

@@ -1,10 +1,11 @@
 // The pure heart of `tng audit verify`: fed the whole event log in global order, batch by
 // batch (no I/O here, so it is unit-tested with plain events), it checks that every wallet
 // event decodes, conservation per currency, that no user or merchant wallet ever goes
-// negative, double entry, plan limits per wallet and UTC day, and, at the end, drift of the
-// wallets read model. Memory is one
+// negative, double entry, plan limits per wallet and UTC day, the Stripe clearing account
+// against the top-up sagas, and, at the end, drift of the wallets read model. Memory is one
 // small tally per wallet plus the halves of movements still waiting for their partner.
-import { decodeWalletEvent } from '../domain/event-codec';
+import { decodeTopUpEvent, decodeWalletEvent } from '../domain/event-codec';
+import { TOPUP_STREAM_PREFIX } from '../domain/topup/topup.events';
 import type { WalletEvent } from '../domain/wallet/wallet.events';
 import { userIdOfStream } from '../domain/user/user.streams';
 import { walletIdOfStream } from '../domain/wallet/wallet.streams';
@@ -13,6 +14,7 @@ import { counted, Findings, placeOf, type CheckResult } from './audit-check';
 import { ConservationCheck } from './conservation.check';
 import { DoubleEntryCheck } from './double-entry.check';
 import { PlanLimitsCheck } from './plan-limits.check';
+import { StripeClearingCheck } from './stripe-clearing.check';
 import { readModelDriftCheck, type ReadModelWallet } from './read-model-drift.check';
 import {
   emptyTally, figuresOf, mayGoNegative, tallyEvent, type WalletFigures, type WalletTally,
@@ -28,6 +30,7 @@ export class LedgerAuditor {
   private readonly conservation = new ConservationCheck();
   private readonly doubleEntry = new DoubleEntryCheck();
   private readonly planLimits = new PlanLimitsCheck();
+  private readonly stripeClearing = new StripeClearingCheck();
   private readonly negatives = new Findings();
   private readonly undecodable = new Findings();
   private events = 0;
@@ -51,8 +54,8 @@ export class LedgerAuditor {
     }
     return [
       this.undecodable.result('decodable', {
-        ok: `${counted(this.events, 'event')} read; every wallet event parses against its schema`,
-        failed: `${counted(this.undecodable.total, 'wallet event')} did not parse; their amounts are `
+        ok: `${counted(this.events, 'event')} read; every wallet and top-up event parses against its schema`,
+        failed: `${counted(this.undecodable.total, 'event')} did not parse; their amounts are `
           + 'missing from the other checks',
       }),
       this.conservation.finish(),
@@ -64,6 +67,7 @@ export class LedgerAuditor {
       }),
       this.doubleEntry.finish(),
       this.planLimits.finish(),
+      this.stripeClearing.finish(),
       readModelDriftCheck(replayed, readModel, this.options.driftCheckpoint),
     ];
   }
@@ -75,6 +79,7 @@ export class LedgerAuditor {
     if (walletId === null) {
       // User streams move no money, but their plan changes set the limits.
       if (userIdOfStream(recorded.streamId) !== null) this.planLimits.acceptUserEvent(recorded);
+      if (recorded.streamId.startsWith(TOPUP_STREAM_PREFIX)) this.acceptTopUpEvent(recorded);
       return;
     }
     const event = this.decode(recorded);
@@ -96,6 +101,15 @@ export class LedgerAuditor {
     }
   }
 
+  private acceptTopUpEvent(recorded: RecordedEvent): void {
+    try {
+      this.stripeClearing.acceptSagaEvent(decodeTopUpEvent(recorded), placeOf(recorded));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.undecodable.add(`${placeOf(recorded)}: ${reason}`);
+    }
+  }
+
   private decode(recorded: RecordedEvent): WalletEvent | null {
     try {
       return decodeWalletEvent(recorded);
@@ -112,10 +126,13 @@ export class LedgerAuditor {
   ): void {
     const { walletId, counterpartyWalletId, movementId, currency, amountMinor } = event.data;
     const side = event.type === 'WalletDebited' ? 'debit' : 'credit';
+    const place = placeOf(recorded);
     this.conservation.add(currency, side === 'debit' ? -amountMinor : amountMinor);
     this.doubleEntry.accept({
-      side, walletId, counterpartyWalletId, movementId, currency, amountMinor,
-      place: placeOf(recorded),
+      side, walletId, counterpartyWalletId, movementId, currency, amountMinor, place,
+    });
+    this.stripeClearing.acceptMovement(side, {
+      walletId, movementId, currency, amountMinor, place, movementKind: event.data.movementKind,
     });
   }
 
