@@ -2,10 +2,14 @@
 // movement kind), for the topic mapping, the relay, the integration feed contract and the
 // AsyncAPI checks. Money is bigint minor units here, as in every typed event.
 import { randomUUID } from 'node:crypto';
-import type { DomainEvent } from '../domain/event-codec';
+import { encodeDomainEvent, type DomainEvent } from '../domain/event-codec';
 import { holdId, movementId, userId, walletId, type WalletId } from '../domain/ids';
 import { MOVEMENT_KINDS, type MovementKind, type WalletEvent } from '../domain/wallet/wallet.events';
 import type { UserEvent } from '../domain/user/user.events';
+import { userStreamId } from '../domain/user/user.streams';
+import { walletStreamId } from '../domain/wallet/wallet.streams';
+import type { EventStore, StreamAppend } from '../ports/event-store.port';
+import type { SourceEvent } from '../integration/topics';
 
 export const OCCURRED_AT = '2026-12-03T12:00:00.000Z';
 
@@ -67,4 +71,33 @@ export function everyIntegrationEvent(wallet: WalletId): DomainEvent[] {
     aHoldPlaced(wallet),
     aPlanChanged(),
   ];
+}
+
+export const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+
+/** An event with a fresh id and the test trace context, as the relay reads it from the log. */
+export const aSource = (event: DomainEvent): SourceEvent =>
+  ({ eventId: randomUUID(), event, traceparent: TRACEPARENT });
+
+function streamOf(event: DomainEvent): string {
+  if ('walletId' in event.data) return walletStreamId(event.data.walletId);
+  if ('userId' in event.data) return userStreamId(event.data.userId);
+  throw new Error(`no stream for ${event.type} in these tests`);
+}
+
+/** Appends `sources` in one transaction, each on its own stream, without version checks. */
+export async function appendSources(store: EventStore, sources: readonly SourceEvent[]) {
+  const streams = new Map<string, StreamAppend & { events: StreamAppend['events'][number][] }>();
+  for (const source of sources) {
+    const streamId = streamOf(source.event);
+    const entry = streams.get(streamId) ?? { streamId, expectedVersion: 'any', events: [] };
+    entry.events.push({
+      eventId: source.eventId,
+      ...encodeDomainEvent(source.event),
+      metadata: { occurredAt: OCCURRED_AT, actorId: 'test',
+        ...(source.traceparent ? { traceparent: source.traceparent } : {}) },
+    });
+    streams.set(streamId, entry);
+  }
+  return store.append({ streams: [...streams.values()] });
 }

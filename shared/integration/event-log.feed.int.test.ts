@@ -1,0 +1,92 @@
+// Goal: the integration feed over the event log (real Postgres) passes the IntegrationFeed
+// contract: consumers get the messages of their topics in per-key order, each group all of
+// them, a failing handler the same message again, and a restarted group resumes after its
+// checkpoint. Also: a group's checkpoint is `feed-<group>`, and it reports its progress.
+import { PostgresEventStore } from '../adapters/event-store/postgres.event-store';
+import { PG_TYPES } from '../adapters/postgres/pg-types';
+import { domainEventCodec } from '../domain/event-codec';
+import type { BusMessage } from '../ports/bus.port';
+import { readCheckpoint } from '../subscriptions/checkpoint.store';
+import {
+  FEED_GROUPS, feedSubscriberName, SAGA_SUBSCRIBER_NAMES,
+} from '../subscriptions/subscriber-names';
+import type { SubscriptionProgress } from '../subscriptions/subscription-runner';
+import { integrationFeedContract } from '../testing/contracts/integration-feed.contract';
+import { createFreshDatabase, type FreshDatabase } from '../testing/fresh-database';
+import {
+  aMovement, appendSources, aSource, aWalletId,
+} from '../testing/integration-events';
+import { createTestPool } from '../testing/test-pool';
+import { createLogger } from '../telemetry/logger';
+import { eventLogFeed } from './event-log.feed';
+import { TOPICS } from './topics';
+
+const WAIT_MS_MAX = 20_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let db: FreshDatabase;
+beforeAll(async () => {
+  db = await createFreshDatabase();
+});
+afterAll(() => db.drop());
+
+async function openFeed(onProgress?: (progress: SubscriptionProgress) => void) {
+  const pool = createTestPool({ connectionString: db.url, max: 8, types: PG_TYPES });
+  const store = new PostgresEventStore({ connection: { pool }, codec: domainEventCodec });
+  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const feed = eventLogFeed({
+    pool, store, logger, pollMs: 100, ...(onProgress ? { onProgress } : {}),
+  });
+  return {
+    pool,
+    store,
+    feed,
+    stop: async () => {
+      await store.close();
+      await pool.end();
+    },
+  };
+}
+
+integrationFeedContract('event log', async () => {
+  const opened = await openFeed();
+  return {
+    feed: opened.feed,
+    emit: async (sources) => {
+      await appendSources(opened.store, sources);
+    },
+    stop: opened.stop,
+  };
+});
+
+describe('event-log feed', () => {
+  test('checkpoints as feed-<group> and reports its progress', async () => {
+    const progress: SubscriptionProgress[] = [];
+    const opened = await openFeed((step) => progress.push(step));
+    const wallet = aWalletId();
+    const received: BusMessage[] = [];
+    try {
+      const subscription = await opened.feed.subscribe('checkpointed', [TOPICS.transactionSuccess],
+        async (message) => {
+          if (message.key === wallet) received.push(message);
+        });
+      await appendSources(opened.store, [aSource(aMovement('WalletDebited', 'transfer', wallet))]);
+      const deadline = Date.now() + WAIT_MS_MAX;
+      while (received.length === 0 && Date.now() < deadline) await sleep(20);
+      await subscription.stop();
+      const checkpoint = await readCheckpoint(opened.pool, 'feed-checkpointed');
+      expect(received).toHaveLength(1);
+      expect(checkpoint).not.toBeNull();
+      expect(progress.some((step) => step.name === 'feed-checkpointed' && step.handled > 0))
+        .toBe(true);
+    } finally {
+      await opened.stop();
+    }
+  });
+
+  test('the known groups have bounded metric labels', () => {
+    for (const group of FEED_GROUPS) {
+      expect(SAGA_SUBSCRIBER_NAMES).toContain(feedSubscriberName(group));
+    }
+  });
+});
