@@ -7,6 +7,7 @@ import { readCheckpoint } from '../../shared/subscriptions/checkpoint.store';
 import {
   aMovement, appendSources, aSource, aWalletId,
 } from '../../shared/testing/integration-events';
+import { waitUntil } from '../../shared/testing/wait-until';
 import { KAFKA_RELAY_SUBSCRIBER } from './kafka-relay/kafka-relay.subscriber';
 import { startSagas } from './sagas.service';
 import { openSagaDatabase } from './testing/saga-database';
@@ -18,8 +19,6 @@ beforeEach(async () => {
 });
 afterEach(() => db.close());
 
-const WAIT_MS_MAX = 20_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const holdExpiry = { intervalMs: 60_000, batchSizeMax: 100 };
 
 test('with a bus, the relay publishes what is appended', async () => {
@@ -32,8 +31,7 @@ test('with a bus, the relay publishes what is appended', async () => {
   try {
     const source = aSource(aMovement('WalletDebited', 'transfer', aWalletId()));
     await appendSources(db.store, [source]);
-    const deadline = Date.now() + WAIT_MS_MAX;
-    while (received.length === 0 && Date.now() < deadline) await sleep(20);
+    await waitUntil('the relayed message', () => received.length > 0);
     expect(received.map((message) => message.eventId)).toEqual([source.eventId]);
   } finally {
     await sagas.stop();
@@ -46,8 +44,8 @@ test('without a bus, no relay runs', async () => {
   const sagas = startSagas({ ...db, holdExpiry });
   await appendSources(db.store, [aSource(aMovement('WalletDebited', 'transfer', aWalletId()))]);
   // The hold-expiry subscription catching up shows the sagas read the log meanwhile.
-  const deadline = Date.now() + WAIT_MS_MAX;
-  while (!(await readCheckpoint(db.pool, 'hold-expiry')) && Date.now() < deadline) await sleep(20);
+  await waitUntil('the hold-expiry checkpoint',
+    async () => (await readCheckpoint(db.pool, 'hold-expiry')) !== null);
   await sagas.stop();
   expect(await readCheckpoint(db.pool, 'hold-expiry')).not.toBeNull();
   expect(await readCheckpoint(db.pool, KAFKA_RELAY_SUBSCRIBER)).toBeNull();

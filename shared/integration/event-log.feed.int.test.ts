@@ -17,12 +17,10 @@ import {
   aMovement, appendSources, aSource, aWalletId,
 } from '../testing/integration-events';
 import { createTestPool } from '../testing/test-pool';
+import { waitUntil } from '../testing/wait-until';
 import { createLogger } from '../telemetry/logger';
 import { eventLogFeed } from './event-log.feed';
 import { TOPICS } from './topics';
-
-const WAIT_MS_MAX = 20_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let db: FreshDatabase;
 beforeAll(async () => {
@@ -71,8 +69,7 @@ describe('event-log feed', () => {
           if (message.key === wallet) received.push(message);
         });
       await appendSources(opened.store, [aSource(aMovement('WalletDebited', 'transfer', wallet))]);
-      const deadline = Date.now() + WAIT_MS_MAX;
-      while (received.length === 0 && Date.now() < deadline) await sleep(20);
+      await waitUntil('the message', () => received.length > 0);
       await subscription.stop();
       const checkpoint = await readCheckpoint(opened.pool, 'feed-checkpointed');
       expect(received).toHaveLength(1);

@@ -16,6 +16,7 @@ import {
   aHoldPlaced, aMovement, aPlanChanged, appendSources, aRejection, aSource, aWalletFrozen,
   aWalletId, TRACEPARENT,
 } from '../../../shared/testing/integration-events';
+import { sleep, waitUntil } from '../../../shared/testing/wait-until';
 import { openSagaDatabase } from '../testing/saga-database';
 import { KAFKA_RELAY_SUBSCRIBER, kafkaRelaySubscriber } from './kafka-relay.subscriber';
 import { startKafkaRelay } from './kafka-relay.process';
@@ -27,16 +28,8 @@ beforeEach(async () => {
 });
 afterEach(() => db.close());
 
-const WAIT_MS_MAX = 20_000;
 const STEPS_MAX = 1_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT_MS_MAX;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+const eventually = (check: () => boolean, what: string) => waitUntil(what, check);
 
 /** A bus that records each publish call (its messages) before handing it on. */
 function recordingBus(inner: Bus = new InProcessBus()) {

@@ -4,14 +4,10 @@
 import { ALL_TOPICS, integrationMessageOf } from '../../integration/topics';
 import { integrationFeedContract } from '../../testing/contracts/integration-feed.contract';
 import { busFeed } from './bus.feed';
-import { KafkaBus, parseBrokers } from './kafka.bus';
+import { kafkaTestBrokers } from '../../testing/kafka-test-brokers';
+import { KafkaBus } from './kafka.bus';
 
-const brokers = parseBrokers(process.env.KAFKA_BROKERS ?? '');
-const describeKafka = brokers.length > 0 ? describe : describe.skip;
-if (brokers.length === 0) {
-  process.stderr.write('[kafka.feed] skipped: no Kafka broker: set KAFKA_BROKERS; none can be'
-    + ' installed on these machines\n');
-}
+const { brokers, describeKafka } = kafkaTestBrokers('kafka.feed');
 
 describeKafka('the bus feed against a real broker', () => {
   // A consumer group join takes seconds, and the contract waits up to 30 s for deliveries.

@@ -13,6 +13,7 @@ import { integrationMessageOf, TOPICS, type SourceEvent } from '../../integratio
 import {
   aHoldPlaced, aMovement, aPlanChanged, aRejection, aSource, aWalletFrozen, aWalletId,
 } from '../integration-events';
+import { sleep, waitUntil } from '../wait-until';
 
 export type FeedHarness = Readonly<{
   feed: IntegrationFeed;
@@ -22,16 +23,7 @@ export type FeedHarness = Readonly<{
 }>;
 export type StartFeed = () => Promise<FeedHarness>;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const DELIVERY_WAIT_MS = 30_000;
-
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + DELIVERY_WAIT_MS;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+const eventually = (check: () => boolean, what: string) => waitUntil(what, check);
 
 const aGroup = (label: string) => `contract-${label}-${randomUUID().slice(0, 8)}`;
 const idsOf = (messages: readonly BusMessage[]) => messages.map((message) => message.eventId);
