@@ -28,13 +28,16 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-async function openFeed(onProgress?: (progress: SubscriptionProgress) => void) {
+type FeedOptions = Readonly<{
+  onProgress?: (progress: SubscriptionProgress) => void;
+  batchSizeMax?: number;
+}>;
+
+async function openFeed(options: FeedOptions = {}) {
   const pool = createTestPool({ connectionString: db.url, max: 8, types: PG_TYPES });
   const store = new PostgresEventStore({ connection: { pool }, codec: domainEventCodec });
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const feed = eventLogFeed({
-    pool, store, logger, pollMs: 100, ...(onProgress ? { onProgress } : {}),
-  });
+  const feed = eventLogFeed({ pool, store, logger, pollMs: 100, ...options });
   return {
     pool,
     store,
@@ -60,7 +63,7 @@ integrationFeedContract('event log', async () => {
 describe('event-log feed', () => {
   test('checkpoints as feed-<group> and reports its progress', async () => {
     const progress: SubscriptionProgress[] = [];
-    const opened = await openFeed((step) => progress.push(step));
+    const opened = await openFeed({ onProgress: (step) => progress.push(step) });
     const wallet = aWalletId();
     const received: BusMessage[] = [];
     try {
@@ -76,6 +79,41 @@ describe('event-log feed', () => {
       expect(checkpoint).not.toBeNull();
       expect(progress.some((step) => step.name === 'feed-checkpointed' && step.handled > 0))
         .toBe(true);
+    } finally {
+      await opened.stop();
+    }
+  });
+
+  test('a stop mid-batch hands nothing more, and a restart loses nothing', async () => {
+    // One batch holds the whole log of this file, so both messages are in it.
+    const opened = await openFeed({ batchSizeMax: 10_000 });
+    const wallet = aWalletId();
+    const sources = [aSource(aMovement('WalletDebited', 'transfer', wallet)),
+      aSource(aMovement('WalletCredited', 'transfer', wallet))];
+    const topics = [TOPICS.transactionSuccess];
+    const firstRun: string[] = [];
+    let release: () => void = () => {};
+    const blocked = new Promise<void>((resolve) => { release = resolve; });
+    try {
+      const first = await opened.feed.subscribe('stopped', topics, async (message) => {
+        if (message.key !== wallet) return;
+        firstRun.push(message.eventId);
+        await blocked; // the first message's handler is still running when stop is called
+      });
+      await appendSources(opened.store, sources);
+      await waitUntil('the first message', () => firstRun.length === 1);
+      const stopped = first.stop();
+      release();
+      await stopped;
+      expect(firstRun).toEqual([sources[0]!.eventId]);
+      const secondRun: string[] = [];
+      const second = await opened.feed.subscribe('stopped', topics, async (message) => {
+        if (message.key === wallet) secondRun.push(message.eventId);
+      });
+      await waitUntil('both messages', () => secondRun.includes(sources[1]!.eventId));
+      await second.stop();
+      // At least once: the batch did not commit, so its handled message comes again.
+      expect(secondRun).toEqual(sources.map((source) => source.eventId));
     } finally {
       await opened.stop();
     }
