@@ -1,7 +1,8 @@
 // `tng serve [services...]`: the composition root. With no names it runs all four services in
 // one process (what `npm start` does); each can also run alone. Adapters are chosen by
 // configuration: Redis when REDIS_URL is set, in-process otherwise. Rate limits are on unless
-// RATE_LIMITS=off; the projector brings the ledger gauges, the sagas the hold-expiry sweep.
+// RATE_LIMITS=off; the projector brings the ledger gauges, the sagas the hold-expiry sweep
+// and, with KAFKA_BROKERS, the Kafka relay.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AccessAuthenticator } from '../shared/auth/access-authenticator';
 import { RefreshTokenStore } from '../shared/auth/refresh-token.store';
@@ -20,6 +21,7 @@ import { RateLimiter } from '../shared/http/rate-limiter';
 import type { Cache } from '../shared/ports/cache.port';
 import { resolveJwtSecret } from '../shared/runtime/jwt-secret';
 import { openRuntime, type Runtime } from './runtime/runtime';
+import { busFor } from './runtime/integration';
 import { startLedgerGauges } from '../shared/telemetry/ledger-gauges';
 import { commandApi } from '../command-api/src/command-api.plugin';
 import { bootstrapSystemAccounts } from '../command-api/src/bootstrap-system-accounts';
@@ -166,7 +168,10 @@ function startBackgroundServices(
       intervalMs: config.HOLD_EXPIRY_INTERVAL_MS,
       batchSizeMax: config.HOLD_EXPIRY_BATCH_SIZE_MAX,
     };
-    const sagas = startSagas({ pool, store, logger, metrics, holdExpiry });
+    // KAFKA_BROKERS: the relay publishes to Kafka; the bus closes after the sagas stopped.
+    const bus = busFor(config);
+    if (bus) stops.push(() => bus.close());
+    const sagas = startSagas({ pool, store, logger, metrics, holdExpiry, ...(bus ? { bus } : {}) });
     stops.unshift(() => sagas.stop());
   }
 }

@@ -4,10 +4,12 @@
 // own checkpoint. Stopping waits for each process's current step, so the pool can close
 // right after.
 import type { Pool } from 'pg';
+import type { Bus } from '../../shared/ports/bus.port';
 import type { EventStore } from '../../shared/ports/event-store.port';
 import type { Logger } from '../../shared/telemetry/logger';
 import type { Metrics } from '../../shared/telemetry/metrics';
 import { startHoldExpiry } from './hold-expiry/hold-expiry.process';
+import { startKafkaRelay } from './kafka-relay/kafka-relay.process';
 
 export type SagasDeps = Readonly<{
   pool: Pool;
@@ -15,10 +17,18 @@ export type SagasDeps = Readonly<{
   logger: Logger;
   metrics: Metrics;
   holdExpiry: Readonly<{ intervalMs: number; batchSizeMax: number }>;
+  /** The broker (KAFKA_BROKERS): the Kafka relay runs only when there is one. */
+  bus?: Bus;
 }>;
 
 export function startSagas(deps: SagasDeps): { stop(): Promise<void> } {
   const holdExpiry = startHoldExpiry({ ...deps, ...deps.holdExpiry });
-  deps.logger.info({ processes: ['hold-expiry'] }, 'sagas started');
-  return { stop: () => holdExpiry.stop() };
+  const relay = deps.bus ? startKafkaRelay({ ...deps, bus: deps.bus }) : undefined;
+  const processes = ['hold-expiry', ...(relay ? ['kafka-relay'] : [])];
+  deps.logger.info({ processes }, 'sagas started');
+  return {
+    stop: async () => {
+      await Promise.all([holdExpiry.stop(), relay?.stop()]);
+    },
+  };
 }

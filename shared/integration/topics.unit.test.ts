@@ -1,9 +1,17 @@
-// Goal: every money event lands on its DESIGN topic keyed by its wallet, with money as digit
-// strings and the trace context carried; events that move no money stay off the bus.
+// Goal: every money event lands on its topic keyed by its wallet, a plan change on
+// plan-changed keyed by its user, with money as digit strings and the trace context carried;
+// events that move no money stay off the bus; and TOPIC_EVENT_TYPES says exactly what topicOf
+// does.
 import { holdId, movementId, userId, walletId } from '../domain/ids';
 import type { WalletEvent } from '../domain/wallet/wallet.events';
 import type { UserEvent } from '../domain/user/user.events';
-import { ALL_TOPICS, integrationMessageOf, topicOf, TOPICS } from './topics';
+import { walletEventDefinitions } from '../domain/wallet/wallet.events';
+import { userEventDefinitions } from '../domain/user/user.events';
+import { aPlanChanged, aWalletId, everyIntegrationEvent } from '../testing/integration-events';
+import {
+  ALL_TOPICS, eventTypesOf, INTEGRATION_EVENT_TYPES, integrationMessageOf, topicOf, TOPICS,
+  TOPIC_EVENT_TYPES, type Topic,
+} from './topics';
 
 const wallet = walletId('w-1');
 const other = walletId('w-2');
@@ -52,19 +60,49 @@ describe('topicOf', () => {
     expect(topicOf(placed)).toBe(TOPICS.transactionCreated);
   });
 
-  test('events that move no money, and user events, stay off the bus', () => {
+  test('events that move no money, and other user events, stay off the bus', () => {
     const frozen = { type: 'WalletFrozen', data: { walletId: wallet, reason: 'fraud' } } as WalletEvent;
-    const plan = { type: 'UserPlanChanged',
-      data: { userId: userId('u-1'), plan: 'PREMIUM', reason: 'operator' } } as UserEvent;
+    const granted = { type: 'UserRoleGranted',
+      data: { userId: userId('u-1'), role: 'merchant' } } as UserEvent;
     expect(topicOf(frozen)).toBeNull();
-    expect(integrationMessageOf({ eventId: 'e-0', event: plan })).toBeNull();
+    expect(integrationMessageOf({ eventId: 'e-0', event: granted })).toBeNull();
   });
 
-  test('every topic of the design is reachable', () => {
+  test('a plan change goes to plan-changed', () => {
+    expect(topicOf(aPlanChanged())).toBe(TOPICS.planChanged);
+  });
+
+  test('the topics, fraud-suspected included', () => {
     expect([...ALL_TOPICS].sort()).toEqual([
-      'payment-failed', 'payment-success', 'transaction-created', 'transaction-failed',
-      'transaction-success',
+      'fraud-suspected', 'payment-failed', 'payment-success', 'plan-changed',
+      'transaction-created', 'transaction-failed', 'transaction-success',
     ]);
+  });
+});
+
+describe('TOPIC_EVENT_TYPES', () => {
+  const routes = (events: ReturnType<typeof everyIntegrationEvent>) =>
+    new Set(events.map((event) => `${topicOf(event)} ${event.type}`));
+
+  test('lists exactly the (topic, type) pairs topicOf gives, in every movement kind', () => {
+    const produced = routes(everyIntegrationEvent(aWalletId()));
+    const listed = new Set(Object.entries(TOPIC_EVENT_TYPES)
+      .flatMap(([topic, types]) => types.map((type) => `${topic} ${type}`)));
+    expect([...produced].sort()).toEqual([...listed].sort());
+  });
+
+  test('no event type outside it goes on the bus', () => {
+    const all = [...walletEventDefinitions, ...userEventDefinitions].map((d) => d.type);
+    const offBus = all.filter((type) => !INTEGRATION_EVENT_TYPES.includes(type));
+    expect(offBus).toEqual(expect.arrayContaining(['WalletOpened', 'HoldCaptured', 'WalletFrozen',
+      'UserRegistered']));
+    expect(INTEGRATION_EVENT_TYPES).not.toContain('HoldCaptured');
+  });
+
+  test('eventTypesOf gives each type once and ignores unknown topics', () => {
+    const topics: Topic[] = [TOPICS.transactionSuccess, TOPICS.paymentSuccess];
+    expect(eventTypesOf(topics)).toEqual(['WalletDebited', 'WalletCredited']);
+    expect(eventTypesOf(['no-such-topic', TOPICS.fraudSuspected])).toEqual([]);
   });
 });
 
@@ -87,6 +125,12 @@ describe('integrationMessageOf', () => {
     });
     // JSON-safe: no bigint, no undefined survives a round trip unchanged.
     expect(JSON.parse(JSON.stringify(message!.payload))).toEqual(message!.payload);
+  });
+
+  test('a plan change is keyed by its user', () => {
+    const message = integrationMessageOf({ eventId: 'e-3', event: aPlanChanged('u-7') });
+    expect(message).toMatchObject({ topic: 'plan-changed', key: 'u-7', type: 'UserPlanChanged',
+      payload: { userId: 'u-7', plan: 'PREMIUM', reason: 'subscription_created' } });
   });
 
   test('no trace context means no traceparent header', () => {

@@ -1,14 +1,10 @@
 // Goal: the Kafka bus passes the shared Bus contract against a real broker. It runs only when
 // KAFKA_BROKERS is set; otherwise it skips and says why (no broker can be installed here).
 import { busContract } from '../../testing/contracts/bus.contract';
-import { KafkaBus, parseBrokers } from './kafka.bus';
+import { kafkaTestBrokers } from '../../testing/kafka-test-brokers';
+import { KafkaBus } from './kafka.bus';
 
-const brokers = parseBrokers(process.env.KAFKA_BROKERS ?? '');
-const describeKafka = brokers.length > 0 ? describe : describe.skip;
-if (brokers.length === 0) {
-  process.stderr.write('[kafka.bus] skipped: no Kafka broker: set KAFKA_BROKERS; none can be'
-    + ' installed on these machines\n');
-}
+const { brokers, describeKafka } = kafkaTestBrokers('kafka.bus');
 
 describeKafka('KafkaBus against a real broker', () => {
   // A consumer group join takes seconds, and the contract waits up to 30 s for deliveries.

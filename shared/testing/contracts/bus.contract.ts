@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus, BusMessage } from '../../ports/bus.port';
 import { dedupeByEventId } from '../../adapters/bus/dedupe-by-event-id';
+import { waitUntil } from '../wait-until';
 
 export type StartBus = () => Promise<{
   bus: Bus;
@@ -13,16 +14,7 @@ export type StartBus = () => Promise<{
   stop(): Promise<void>;
 }>;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const DELIVERY_WAIT_MS = 30_000;
-
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + DELIVERY_WAIT_MS;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+const eventually = (check: () => boolean, what: string) => waitUntil(what, check);
 
 const aName = (label: string) => `contract-${label}-${randomUUID().slice(0, 8)}`;
 

@@ -1,0 +1,25 @@
+// The composition root's choice of bus and integration feed. With KAFKA_BROKERS: a KafkaBus,
+// which the Kafka relay (sagas) publishes to, and our own consumers read as Kafka consumer
+// groups (busFeed). Without it: no bus and no relay; consumers follow the event log directly
+// (eventLogFeed), each group with its own checkpoint, so nothing is lost across a crash.
+import { busFeed } from '../../shared/adapters/bus/bus.feed';
+import { KafkaBus, parseBrokers } from '../../shared/adapters/bus/kafka.bus';
+import type { Config } from '../../shared/config/load-config';
+import { eventLogFeed } from '../../shared/integration/event-log.feed';
+import type { Bus } from '../../shared/ports/bus.port';
+import type { IntegrationFeed } from '../../shared/ports/integration-feed.port';
+import { reportSubscriberProgress } from '../../shared/subscriptions/subscription-metrics';
+import type { Runtime } from './runtime';
+
+/** The Kafka bus when KAFKA_BROKERS is set; the caller closes it after the relay stopped. */
+export function busFor(config: Pick<Config, 'KAFKA_BROKERS'>): Bus | undefined {
+  const brokers = parseBrokers((config.KAFKA_BROKERS ?? []).join(','));
+  return brokers.length > 0 ? new KafkaBus({ brokers, clientId: 'mini-tng' }) : undefined;
+}
+
+/** Where our own consumers (notifications, fraud hints) read integration messages from. */
+export function integrationFeedFor(runtime: Runtime, bus: Bus | undefined): IntegrationFeed {
+  if (bus) return busFeed(bus);
+  const { pool, store, logger, metrics } = runtime;
+  return eventLogFeed({ pool, store, logger, onProgress: reportSubscriberProgress(metrics) });
+}
