@@ -16,6 +16,10 @@ export const TOPICS = {
   transactionFailed: 'transaction-failed',
   paymentSuccess: 'payment-success',
   paymentFailed: 'payment-failed',
+  // Named for their consumers (the notifications saga); which events go there is the relay's
+  // mapping below: plan changes keyed by user id, fraud hints by wallet id.
+  planChanged: 'plan-changed',
+  fraudSuspected: 'fraud-suspected',
 } as const;
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
 export const ALL_TOPICS: readonly Topic[] = Object.values(TOPICS);

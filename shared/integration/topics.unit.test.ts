@@ -62,8 +62,8 @@ describe('topicOf', () => {
 
   test('every topic of the design is reachable', () => {
     expect([...ALL_TOPICS].sort()).toEqual([
-      'payment-failed', 'payment-success', 'transaction-created', 'transaction-failed',
-      'transaction-success',
+      'fraud-suspected', 'payment-failed', 'payment-success', 'plan-changed',
+      'transaction-created', 'transaction-failed', 'transaction-success',
     ]);
   });
 });
