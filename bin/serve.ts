@@ -27,13 +27,26 @@ import { createCommandDeps } from '../command-api/src/command-deps';
 import { startProjector } from '../projector/src/projector.service';
 import { startSagas } from '../sagas/src/sagas.service';
 import { queryApi } from '../query-api/src/query-api.plugin';
+import { devMailboxRoutes } from '../shared/http/dev-mailbox.routes';
+import type { IntegrationFeed } from '../shared/ports/integration-feed.port';
+import { mailerFor } from './runtime/mailer';
 
 export const SERVICE_NAMES = ['command-api', 'query-api', 'projector', 'sagas'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export type Server = { app: FastifyInstance; runtime: Runtime; url: string; stop(): Promise<void> };
 
-export type ServerOptions = Readonly<{ config?: Config; migrate?: boolean; logger?: Logger }>;
+export type ServerOptions = Readonly<{
+  config?: Config;
+  migrate?: boolean;
+  logger?: Logger;
+  /**
+   * What the notifications saga consumes: the Kafka bus with KAFKA_BROKERS, else a feed that
+   * follows the event log (shared/ports/integration-feed.port.ts). The sagas run without
+   * notifications when none is given.
+   */
+  integrationFeed?: IntegrationFeed;
+}>;
 
 export async function startServer(
   names: readonly ServiceName[],
@@ -55,6 +68,13 @@ export async function startServer(
     trustProxy: config.TRUST_PROXY,
   });
   await healthRoutes(app, runtime);
+  const mail = mailerFor(config);
+  stops.push(async () => mail.close());
+  if (!config.SMTP_URL && config.NODE_ENV === 'production') {
+    logger.warn('SMTP_URL is not set: notification e-mails stay in memory and reach nobody');
+  }
+  // The development mailbox is readable only where the sagas fill it, in development mode.
+  if (mail.devMailbox && names.includes('sagas')) await devMailboxRoutes(app, mail.devMailbox);
   if (names.includes('command-api')) {
     await bootstrapSystemAccounts(store, new Date());
     const refreshTokens = new RefreshTokenStore({ pool, accessTokenTtlMs });
@@ -84,7 +104,10 @@ export async function startServer(
       }),
     );
   }
-  startBackgroundServices(names, runtime, cache, stops);
+  const notifications = options.integrationFeed
+    ? { feed: options.integrationFeed, mailer: mail.mailer, retry: mailRetryPolicy(config) }
+    : undefined;
+  startBackgroundServices(names, runtime, cache, stops, notifications);
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -152,6 +175,7 @@ function startBackgroundServices(
   runtime: Runtime,
   cache: Cache,
   stops: Array<() => Promise<void>>,
+  notifications?: Parameters<typeof startSagas>[0]['notifications'],
 ): void {
   const { config, logger, pool, store, metrics } = runtime;
   if (names.includes('projector')) {
@@ -166,7 +190,15 @@ function startBackgroundServices(
       intervalMs: config.HOLD_EXPIRY_INTERVAL_MS,
       batchSizeMax: config.HOLD_EXPIRY_BATCH_SIZE_MAX,
     };
-    const sagas = startSagas({ pool, store, logger, metrics, holdExpiry });
+    const sagas = startSagas({ pool, store, logger, metrics, holdExpiry,
+      ...(notifications ? { notifications } : {}) });
     stops.unshift(() => sagas.stop());
   }
 }
+
+/** The notifications saga's retries, from MAIL_SEND_ATTEMPTS_MAX and MAIL_RETRY_DELAY_MS_*. */
+const mailRetryPolicy = (config: Config) => ({
+  attemptsMax: config.MAIL_SEND_ATTEMPTS_MAX,
+  delayMsMin: config.MAIL_RETRY_DELAY_MS_MIN,
+  delayMsMax: Math.max(config.MAIL_RETRY_DELAY_MS_MIN, config.MAIL_RETRY_DELAY_MS_MAX),
+});

@@ -8,6 +8,10 @@ import type { EventStore } from '../../shared/ports/event-store.port';
 import type { Logger } from '../../shared/telemetry/logger';
 import type { Metrics } from '../../shared/telemetry/metrics';
 import { startHoldExpiry } from './hold-expiry/hold-expiry.process';
+import type { IntegrationFeed } from '../../shared/ports/integration-feed.port';
+import type { Mailer } from '../../shared/ports/mailer.port';
+import { startNotifications } from './notifications/notifications.process';
+import type { RetryPolicy } from './notifications/retry-policy';
 
 export type SagasDeps = Readonly<{
   pool: Pool;
@@ -15,10 +19,27 @@ export type SagasDeps = Readonly<{
   logger: Logger;
   metrics: Metrics;
   holdExpiry: Readonly<{ intervalMs: number; batchSizeMax: number }>;
+  /**
+   * The notifications saga runs when given a feed of integration messages (the composition
+   * root chooses Kafka or the event log) and a mailer; without them it does not run.
+   */
+  notifications?: Readonly<{ feed: IntegrationFeed; mailer: Mailer; retry: RetryPolicy }>;
 }>;
 
 export function startSagas(deps: SagasDeps): { stop(): Promise<void> } {
   const holdExpiry = startHoldExpiry({ ...deps, ...deps.holdExpiry });
-  deps.logger.info({ processes: ['hold-expiry'] }, 'sagas started');
-  return { stop: () => holdExpiry.stop() };
+  // Subscribing is asynchronous; a failure is logged, and stop() still waits for it.
+  const notifications = deps.notifications
+    ? startNotifications({ ...deps, ...deps.notifications }).catch((error: unknown) => {
+      deps.logger.error({ err: error }, 'notifications could not start');
+      return null;
+    })
+    : null;
+  const processes = notifications ? ['hold-expiry', 'notifications'] : ['hold-expiry'];
+  deps.logger.info({ processes }, 'sagas started');
+  return {
+    stop: async () => {
+      await Promise.all([holdExpiry.stop(), notifications?.then((started) => started?.stop())]);
+    },
+  };
 }
