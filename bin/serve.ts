@@ -29,6 +29,7 @@ import { startSagas } from '../sagas/src/sagas.service';
 import { queryApi } from '../query-api/src/query-api.plugin';
 import { devMailboxRoutes } from '../shared/http/dev-mailbox.routes';
 import type { IntegrationFeed } from '../shared/ports/integration-feed.port';
+import type { Mailer } from '../shared/ports/mailer.port';
 import { mailerFor } from './runtime/mailer';
 
 export const SERVICE_NAMES = ['command-api', 'query-api', 'projector', 'sagas'] as const;
@@ -68,13 +69,7 @@ export async function startServer(
     trustProxy: config.TRUST_PROXY,
   });
   await healthRoutes(app, runtime);
-  const mail = mailerFor(config);
-  stops.push(async () => mail.close());
-  if (!config.SMTP_URL && config.NODE_ENV === 'production') {
-    logger.warn('SMTP_URL is not set: notification e-mails stay in memory and reach nobody');
-  }
-  // The development mailbox is readable only where the sagas fill it, in development mode.
-  if (mail.devMailbox && names.includes('sagas')) await devMailboxRoutes(app, mail.devMailbox);
+  const mail = await createMail(app, names, runtime, stops);
   if (names.includes('command-api')) {
     await bootstrapSystemAccounts(store, new Date());
     const refreshTokens = new RefreshTokenStore({ pool, accessTokenTtlMs });
@@ -104,9 +99,8 @@ export async function startServer(
       }),
     );
   }
-  const notifications = options.integrationFeed
-    ? { feed: options.integrationFeed, mailer: mail.mailer, retry: mailRetryPolicy(config) }
-    : undefined;
+  const feed = options.integrationFeed;
+  const notifications = feed ? { feed, mailer: mail, retry: mailRetryPolicy(config) } : undefined;
   startBackgroundServices(names, runtime, cache, stops, notifications);
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
@@ -194,6 +188,26 @@ function startBackgroundServices(
       ...(notifications ? { notifications } : {}) });
     stops.unshift(() => sagas.stop());
   }
+}
+
+/**
+ * The Mailer (SMTP with SMTP_URL, else the development mailbox) and, in development mode in a
+ * process that runs the sagas (which fill it), GET /dev/mailbox.
+ */
+async function createMail(
+  app: FastifyInstance,
+  names: readonly ServiceName[],
+  runtime: Runtime,
+  stops: Array<() => Promise<void>>,
+): Promise<Mailer> {
+  const { config, logger } = runtime;
+  const mail = mailerFor(config);
+  stops.push(async () => mail.close());
+  if (!config.SMTP_URL && config.NODE_ENV === 'production') {
+    logger.warn('SMTP_URL is not set: notification e-mails stay in memory and reach nobody');
+  }
+  if (mail.devMailbox && names.includes('sagas')) await devMailboxRoutes(app, mail.devMailbox);
+  return mail.mailer;
 }
 
 /** The notifications saga's retries, from MAIL_SEND_ATTEMPTS_MAX and MAIL_RETRY_DELAY_MS_*. */

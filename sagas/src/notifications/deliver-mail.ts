@@ -24,18 +24,22 @@ import {
 import type { PlannedMail } from './plan-mails';
 import { retryDelayMs, type RetryPolicy } from './retry-policy';
 
-export type DeliveryDeps = Readonly<{
+/** What sending and recording an e-mail needs, for the saga and an operator's retry alike. */
+export type MailEffectDeps = Readonly<{
   store: EventStore;
   pool: Pool;
   mailer: Mailer;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   metrics: Pick<Metrics, 'notifications' | 'mailSendDuration'>;
+  clock?: () => Date;
+}>;
+
+export type DeliveryDeps = MailEffectDeps & Readonly<{
   retry: RetryPolicy;
   /** Who records the outcome: `notifications` for the saga, the operator for a retry. */
   actorId: string;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
-  clock?: () => Date;
 }>;
 
 export type DeliveryResult = Readonly<{

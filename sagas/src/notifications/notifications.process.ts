@@ -9,20 +9,14 @@
 // store unreachable, a malformed message) throws, and the feed delivers the message again.
 // Retries happen inline, so a failing server slows this consumer (at most the policy's
 // attempts times its capped delay per e-mail), never the ledger.
-import type { Pool } from 'pg';
 import type { BusMessage, BusSubscription } from '../../../shared/ports/bus.port';
-import type { EventStore } from '../../../shared/ports/event-store.port';
 import type { IntegrationFeed } from '../../../shared/ports/integration-feed.port';
-import type { Mailer } from '../../../shared/ports/mailer.port';
 import { TOPICS } from '../../../shared/integration/topics';
-import type { Logger } from '../../../shared/telemetry/logger';
-import type { Metrics } from '../../../shared/telemetry/metrics';
 import { deliverMail, type DeliveryDeps, type DeliveryResult } from './deliver-mail';
 import { releasedRestOfCapture } from './hold-capture-figures';
 import { notificationSourceOf } from './notification-source';
 import { planMails, type PlanDeps } from './plan-mails';
 import { createRecipientDirectory } from './recipients';
-import type { RetryPolicy } from './retry-policy';
 
 export const NOTIFICATIONS_GROUP = 'notifications';
 export const NOTIFICATIONS_ACTOR = 'notifications';
@@ -37,18 +31,7 @@ export const NOTIFICATION_TOPICS: readonly string[] = [
   TOPICS.fraudSuspected,
 ];
 
-export type NotificationsDeps = Readonly<{
-  feed: IntegrationFeed;
-  mailer: Mailer;
-  store: EventStore;
-  pool: Pool;
-  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
-  metrics: Pick<Metrics, 'notifications' | 'mailSendDuration'>;
-  retry: RetryPolicy;
-  random?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-  clock?: () => Date;
-}>;
+export type NotificationsDeps = Omit<DeliveryDeps, 'actorId'> & Readonly<{ feed: IntegrationFeed }>;
 
 export type MessageHandler = (message: BusMessage) => Promise<DeliveryResult[]>;
 

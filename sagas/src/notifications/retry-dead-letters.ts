@@ -4,13 +4,8 @@
 // mailer, and record the outcome like the saga does: NotificationSent removes the row,
 // NotificationDeadLettered refreshes it. A dead letter whose stream already shows it sent
 // (a retry that crashed before deleting its row) is only removed from the list.
-import type { Pool } from 'pg';
-import type { EventStore } from '../../../shared/ports/event-store.port';
-import type { Mailer } from '../../../shared/ports/mailer.port';
-import type { Logger } from '../../../shared/telemetry/logger';
-import type { Metrics } from '../../../shared/telemetry/metrics';
-import { deleteDeadLetter, listDeadLetters, type DeadLetter } from './dead-letters';
-import { sendAndRecord } from './deliver-mail';
+import { deleteDeadLetter, type DeadLetter } from './dead-letters';
+import { sendAndRecord, type MailEffectDeps } from './deliver-mail';
 import { appendNotificationEvent, loadNotification } from './notification-stream';
 import { createNotificationHandler } from './notifications.process';
 import { notificationSourceOf } from './notification-source';
@@ -24,15 +19,9 @@ export type RetryReport = Readonly<{
   reason?: string;
 }>;
 
-export type RetryDeps = Readonly<{
-  store: EventStore;
-  pool: Pool;
-  mailer: Mailer;
-  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
-  metrics: Pick<Metrics, 'notifications' | 'mailSendDuration'>;
+export type RetryDeps = MailEffectDeps & Readonly<{
   /** Who asked, recorded on NotificationRetried and the outcome (e.g. `cli`). */
   operator: string;
-  clock?: () => Date;
 }>;
 
 export async function retryDeadLetters(
@@ -77,5 +66,3 @@ export async function retryDeadLetters(
   }
   return reports;
 }
-
-export { listDeadLetters };
