@@ -127,6 +127,14 @@ async function sendOnce(deps: DeliveryDeps, planned: PlannedMail): Promise<SendR
   }
 }
 
+/**
+ * A server's reply often quotes the recipient (`550 <bob@example.com>: no such user`). The
+ * event log is permanent and read by auditors, so the address stays out of the recorded
+ * reason; the operators' row names the recipient anyway.
+ */
+export const withoutAddresses = (text: string): string =>
+  text.replace(/[^\s<>@"']+@[^\s<>@"']+/g, '[address]');
+
 const now = (deps: DeliveryDeps) => (deps.clock?.() ?? new Date()).toISOString();
 
 async function recordSent(
@@ -148,7 +156,8 @@ async function recordSent(
       sentAt,
     },
   }, { occurredAt: sentAt, actorId: deps.actorId, causationId: planned.sourceEventId });
-  await deleteDeadLetter(deps.pool, planned.mailId);
+  // Only a notification that failed before can be on the operators' list.
+  if (loaded.version > 0n) await deleteDeadLetter(deps.pool, planned.mailId);
 }
 
 async function recordDeadLetter(
@@ -160,7 +169,8 @@ async function recordDeadLetter(
   failure: MailDeliveryError,
 ): Promise<void> {
   const deadLetteredAt = now(deps);
-  const reason = failure.message.slice(0, NOTIFICATION_REASON_LENGTH_MAX) || failure.kind;
+  const reason = withoutAddresses(failure.message).slice(0, NOTIFICATION_REASON_LENGTH_MAX)
+    || failure.kind;
   const data = {
     mailId: planned.mailId,
     sourceEventId: planned.sourceEventId,

@@ -8,7 +8,7 @@
 import { DevMailboxMailer } from '../../../shared/adapters/mail/dev-mailbox.mailer';
 import type { BusSubscription } from '../../../shared/ports/bus.port';
 import { openSagaDatabase } from '../testing/saga-database';
-import { ALICE, BOB, KOPI, NotificationSeed } from '../testing/notification-seed';
+import { ALICE, BOB, CLEARING, KOPI, NotificationSeed } from '../testing/notification-seed';
 import {
   createTestFeed,
   eventually,
@@ -79,11 +79,23 @@ test('a refused transfer: the sender hears why, the intended recipient only that
   });
 
 test('a top-up: a receipt to the wallet owner, nothing for the clearing account', async () => {
-  const mails = await mailsOf(await seed.topUp(5_000n, 'tu_123'), 1);
-  expect(mails.map((m) => [m.to, m.subject])).toEqual([[BOB.email, 'Receipt: top-up of 50.00 MYR']]);
+  const before = mailbox.list().length;
+  const appended = await seed.topUp(5_000n, 'tu_123');
+  expect(appended.map((a) => 'walletId' in a.event.data && a.event.data.walletId))
+    .toEqual([BOB.walletId, CLEARING]);
+  // A marker after both messages: the bus delivers in order, so once the marker is mailed,
+  // the clearing account's debit has been handled.
+  const marker = fraudSuspectedMessage('marker-1', { walletId: BOB.walletId, hintId: 'h-marker',
+    rules: [], summary: 'marker', detectedAt: '2026-12-03T09:00:00.000Z' });
+  await feed.publishAppended(appended);
+  await feed.publish([marker]);
+  expect(await eventually(() => mailbox.list()[0]?.id === 'marker-1')).toBe(true);
+  const mails = mailbox.list().slice(0, mailbox.list().length - before).reverse();
+  expect(mails.map((m) => [m.to, m.subject])).toEqual([
+    [BOB.email, 'Receipt: top-up of 50.00 MYR'],
+    [BOB.email, 'Unusual activity on your wallet'],
+  ]);
   expect(mails[0]?.text).toContain('Top-up: tu_123');
-  // The clearing account's debit was handled too and mailed nobody.
-  expect(await eventually(() => mailbox.list().length === 5)).toBe(true);
 });
 
 test('a hold captured in part: the holder hears the captured amount and the released rest',
