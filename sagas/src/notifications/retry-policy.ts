@@ -12,16 +12,6 @@ export type RetryPolicy = Readonly<{
   delayMsMax: number;
 }>;
 
-/** Between 1 and 10 sends; no single wait over 10 minutes (docs/operations.md). */
-export const RETRY_ATTEMPTS_LIMIT = 10;
-export const RETRY_DELAY_MS_LIMIT = 600_000;
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
-  attemptsMax: 5,
-  delayMsMin: 1_000,
-  delayMsMax: 30_000,
-});
-
 /**
  * The wait after failed send number `attempt` (1-based): the capped exponential delay, of
  * which the upper half is random ("equal jitter"), so a wait is never below half of it.
