@@ -124,3 +124,14 @@ test('a plan change and a fraud hint', async () => {
   expect(fraud?.text).toContain('- something_new');
   expect(fraud?.html).toContain('12 payments in 5 minutes &lt;script&gt;');
 });
+
+test('a malformed message is consumed without e-mail; the next one is mailed', async () => {
+  await feed.publish([{ topic: 'transaction-success', key: ALICE.walletId, eventId: 'bad-1',
+    type: 'WalletDebited', payload: { walletId: ALICE.walletId, amountMinor: '-1' },
+    headers: {} }]);
+  await feed.publish([fraudSuspectedMessage('marker-2', { walletId: ALICE.walletId,
+    hintId: 'h-2', rules: [], summary: 'after the bad one',
+    detectedAt: '2026-12-03T09:00:00.000Z' })]);
+  expect(await eventually(() => mailbox.list()[0]?.id === 'marker-2')).toBe(true);
+  expect(mailbox.list().some((mail) => mail.id.startsWith('bad-1'))).toBe(false);
+});

@@ -14,7 +14,12 @@ import type { IntegrationFeed } from '../../../shared/ports/integration-feed.por
 import { TOPICS } from '../../../shared/integration/topics';
 import { deliverMail, type DeliveryDeps, type DeliveryResult } from './deliver-mail';
 import { releasedRestOfCapture } from './hold-capture-figures';
-import { notificationSourceOf } from './notification-source';
+import {
+  MalformedNotificationMessage,
+  notificationSourceOf,
+  type NotificationSource,
+} from './notification-source';
+import type { Logger } from '../../../shared/telemetry/logger';
 import { planMails, type PlanDeps } from './plan-mails';
 import { createRecipientDirectory } from './recipients';
 
@@ -47,7 +52,7 @@ export function createNotificationHandler(
   };
   const deliveryDeps: DeliveryDeps = { ...deps, actorId: deps.actorId ?? NOTIFICATIONS_ACTOR };
   const handle: MessageHandler = async (message) => {
-    const source = notificationSourceOf(message);
+    const source = decodeOrSkip(message, deps.logger);
     if (source === null) return [];
     const planned = await planMails(planDeps, message.eventId, source);
     const results: DeliveryResult[] = [];
@@ -56,6 +61,25 @@ export function createNotificationHandler(
     return results;
   };
   return { handle, planDeps, deliveryDeps };
+}
+
+/**
+ * A message that does not match its type's schema will not match it on redelivery either:
+ * throwing would stop the group on it for good (per-key order forbids skipping later), so it
+ * is logged as an error and consumed without e-mail.
+ */
+function decodeOrSkip(
+  message: BusMessage,
+  logger: Pick<Logger, 'error'>,
+): NotificationSource | null {
+  try {
+    return notificationSourceOf(message);
+  } catch (error) {
+    if (!(error instanceof MalformedNotificationMessage)) throw error;
+    logger.error({ err: error, eventId: message.eventId, type: message.type },
+      'malformed integration message: no e-mail');
+    return null;
+  }
 }
 
 export async function startNotifications(deps: NotificationsDeps): Promise<BusSubscription> {
