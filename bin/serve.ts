@@ -21,7 +21,7 @@ import { RateLimiter } from '../shared/http/rate-limiter';
 import type { Cache } from '../shared/ports/cache.port';
 import { resolveJwtSecret } from '../shared/runtime/jwt-secret';
 import { openRuntime, type Runtime } from './runtime/runtime';
-import { busFor } from './runtime/integration';
+import { busFor, integrationFeedFor } from './runtime/integration';
 import { startLedgerGauges } from '../shared/telemetry/ledger-gauges';
 import { commandApi } from '../command-api/src/command-api.plugin';
 import { bootstrapSystemAccounts } from '../command-api/src/bootstrap-system-accounts';
@@ -29,13 +29,27 @@ import { createCommandDeps } from '../command-api/src/command-deps';
 import { startProjector } from '../projector/src/projector.service';
 import { startSagas } from '../sagas/src/sagas.service';
 import { queryApi } from '../query-api/src/query-api.plugin';
+import { devMailboxRoutes } from '../shared/http/dev-mailbox.routes';
+import type { IntegrationFeed } from '../shared/ports/integration-feed.port';
+import type { Mailer } from '../shared/ports/mailer.port';
+import { mailerFor } from './runtime/mailer';
 
 export const SERVICE_NAMES = ['command-api', 'query-api', 'projector', 'sagas'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export type Server = { app: FastifyInstance; runtime: Runtime; url: string; stop(): Promise<void> };
 
-export type ServerOptions = Readonly<{ config?: Config; migrate?: boolean; logger?: Logger }>;
+export type ServerOptions = Readonly<{
+  config?: Config;
+  migrate?: boolean;
+  logger?: Logger;
+  /**
+   * What the notifications saga consumes: the Kafka bus with KAFKA_BROKERS, else a feed that
+   * follows the event log (shared/ports/integration-feed.port.ts). The sagas run without
+   * notifications when none is given.
+   */
+  integrationFeed?: IntegrationFeed;
+}>;
 
 export async function startServer(
   names: readonly ServiceName[],
@@ -57,6 +71,7 @@ export async function startServer(
     trustProxy: config.TRUST_PROXY,
   });
   await healthRoutes(app, runtime);
+  const mail = await createMail(app, names, runtime, stops);
   if (names.includes('command-api')) {
     await bootstrapSystemAccounts(store, new Date());
     const refreshTokens = new RefreshTokenStore({ pool, accessTokenTtlMs });
@@ -86,7 +101,10 @@ export async function startServer(
       }),
     );
   }
-  startBackgroundServices(names, runtime, cache, stops);
+  startBackgroundServices(names, runtime, cache, stops, {
+    mailer: mail,
+    ...(options.integrationFeed ? { feed: options.integrationFeed } : {}),
+  });
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -154,6 +172,7 @@ function startBackgroundServices(
   runtime: Runtime,
   cache: Cache,
   stops: Array<() => Promise<void>>,
+  mail: Readonly<{ mailer: Mailer; feed?: IntegrationFeed }>,
 ): void {
   const { config, logger, pool, store, metrics } = runtime;
   if (names.includes('projector')) {
@@ -168,10 +187,42 @@ function startBackgroundServices(
       intervalMs: config.HOLD_EXPIRY_INTERVAL_MS,
       batchSizeMax: config.HOLD_EXPIRY_BATCH_SIZE_MAX,
     };
-    // KAFKA_BROKERS: the relay publishes to Kafka; the bus closes after the sagas stopped.
+    // KAFKA_BROKERS: the relay publishes to Kafka and our consumers read it; without, they
+    // follow the event log. The bus closes after the sagas stopped.
     const bus = busFor(config);
     if (bus) stops.push(() => bus.close());
-    const sagas = startSagas({ pool, store, logger, metrics, holdExpiry, ...(bus ? { bus } : {}) });
+    const feed = mail.feed ?? integrationFeedFor(runtime, bus);
+    const notifications = { feed, mailer: mail.mailer, retry: mailRetryPolicy(config) };
+    const sagas = startSagas({
+      pool, store, logger, metrics, holdExpiry, notifications, ...(bus ? { bus } : {}),
+    });
     stops.unshift(() => sagas.stop());
   }
 }
+
+/**
+ * The Mailer (SMTP with SMTP_URL, else the development mailbox) and, in development mode in a
+ * process that runs the sagas (which fill it), GET /dev/mailbox.
+ */
+async function createMail(
+  app: FastifyInstance,
+  names: readonly ServiceName[],
+  runtime: Runtime,
+  stops: Array<() => Promise<void>>,
+): Promise<Mailer> {
+  const { config, logger } = runtime;
+  const mail = mailerFor(config);
+  stops.push(async () => mail.close());
+  if (!config.SMTP_URL && config.NODE_ENV === 'production') {
+    logger.warn('SMTP_URL is not set: notification e-mails stay in memory and reach nobody');
+  }
+  if (mail.devMailbox && names.includes('sagas')) await devMailboxRoutes(app, mail.devMailbox);
+  return mail.mailer;
+}
+
+/** The notifications saga's retries, from MAIL_SEND_ATTEMPTS_MAX and MAIL_RETRY_DELAY_MS_*. */
+const mailRetryPolicy = (config: Config) => ({
+  attemptsMax: config.MAIL_SEND_ATTEMPTS_MAX,
+  delayMsMin: config.MAIL_RETRY_DELAY_MS_MIN,
+  delayMsMax: Math.max(config.MAIL_RETRY_DELAY_MS_MIN, config.MAIL_RETRY_DELAY_MS_MAX),
+});

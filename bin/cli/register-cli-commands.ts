@@ -12,6 +12,7 @@ import { projectionsRebuild } from './projections-rebuild.command';
 import { projectionsStatus } from './projections-status.command';
 import { projectionsVerify } from './projections-verify.command';
 import { usersGrantRole } from './users-grant-role.command';
+import { notificationsFailed, notificationsRetry, type RetryOptions } from './notifications.command';
 
 const JSON_FLAG = ['--json', 'print one JSON document on stdout'] as const;
 
@@ -19,6 +20,7 @@ export function registerCliCommands(program: Command): void {
   registerProjections(program);
   registerAudit(program);
   registerUsers(program);
+  registerNotifications(program);
 }
 
 function registerProjections(program: Command): void {
@@ -65,4 +67,17 @@ function registerUsers(program: Command): void {
     .option(...JSON_FLAG)
     .action((email: string, role: string, options: OutputOptions) =>
       runCliCommand(options, () => usersGrantRole(email, role)));
+}
+
+function registerNotifications(program: Command): void {
+  const notifications = program.command('notifications').description('notification e-mails');
+  notifications.command('failed').description('the e-mails given up on (dead letters)')
+    .option(...JSON_FLAG)
+    .action((options: OutputOptions) => runCliCommand(options, () => notificationsFailed()));
+  notifications.command('retry').argument('[mailId]', 'the dead letter to send again')
+    .description('send dead letters again through SMTP_URL; exit 1 if one fails again')
+    .option('--all', 'every dead letter')
+    .option(...JSON_FLAG)
+    .action((mailId: string | undefined, options: OutputOptions & RetryOptions) =>
+      runCliCommand(options, () => notificationsRetry(mailId, options)));
 }

@@ -74,6 +74,11 @@ const ConfigSchema = z.object({
   // The sagas' hold-expiry sweep: how often, and how many wallets at most per sweep.
   HOLD_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
   HOLD_EXPIRY_BATCH_SIZE_MAX: z.coerce.number().int().min(1).max(1_000).default(100),
+  // The notifications saga's retries of a retryable send (4xx, server unreachable): sends in
+  // all, and the exponential backoff's first and longest wait.
+  MAIL_SEND_ATTEMPTS_MAX: z.coerce.number().int().min(1).max(10).default(5),
+  MAIL_RETRY_DELAY_MS_MIN: z.coerce.number().int().min(1).max(600_000).default(1_000),
+  MAIL_RETRY_DELAY_MS_MAX: z.coerce.number().int().min(1).max(600_000).default(30_000),
   // How often the projector's process refreshes the conservation and projection-lag gauges.
   LEDGER_GAUGES_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
 });

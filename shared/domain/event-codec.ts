@@ -9,11 +9,15 @@ import type { z } from 'zod/v4';
 import type { EventCodec } from '../ports/event-store.port';
 import { InvariantViolation } from '../errors/assert';
 import { fromWire, toWire, type AnyEventDefinition, type WireData } from './event-definition';
+import {
+  notificationEventDefinitions,
+  type NotificationEvent,
+} from './notification/notification.events';
 import { topUpEventDefinitions, type TopUpEvent } from './topup/topup.events';
 import { userEventDefinitions, type UserEvent } from './user/user.events';
 import { walletEventDefinitions, type WalletEvent } from './wallet/wallet.events';
 
-export type DomainEvent = WalletEvent | UserEvent | TopUpEvent;
+export type DomainEvent = WalletEvent | UserEvent | TopUpEvent | NotificationEvent;
 export type EncodedEvent = Readonly<{ type: string; schemaVersion: number; data: WireData }>;
 /** What a reader hands over: the stored type, version and JSON (e.g. a RecordedEvent). */
 export type StoredEvent = Readonly<{ type: string; schemaVersion: number; data: unknown }>;
@@ -71,6 +75,7 @@ const ALL_DEFINITIONS: readonly AnyEventDefinition[] = [
   ...walletEventDefinitions,
   ...userEventDefinitions,
   ...topUpEventDefinitions,
+  ...notificationEventDefinitions,
 ];
 
 /** The codec of every domain event, for the event store adapters. */
@@ -108,6 +113,12 @@ export const isUserEvent = (event: DomainEvent): event is UserEvent =>
 
 export const isTopUpEvent = (event: DomainEvent): event is TopUpEvent =>
   topUpEventTypes.has(event.type);
+
+const notificationEventTypes: ReadonlySet<string> = new Set(
+  notificationEventDefinitions.map((d) => d.type),
+);
+export const isNotificationEvent = (event: DomainEvent): event is NotificationEvent =>
+  notificationEventTypes.has(event.type);
 
 export const encodeWalletEvent = (event: WalletEvent): EncodedEvent => encodeDomainEvent(event);
 export const encodeUserEvent = (event: UserEvent): EncodedEvent => encodeDomainEvent(event);

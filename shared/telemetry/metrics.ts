@@ -9,6 +9,7 @@ import {
   BACKGROUND_COMMAND_NAMES, COMMAND_NAMES, COMMAND_OUTCOMES, CURRENCY_CODES, EVENT_TYPES,
   PROJECTION_NAMES, RATE_LIMITED_ROUTES, SAGA_SUBSCRIBER_NAMES,
 } from './metric-labels';
+import { notificationMetrics } from './notification-metrics';
 import { storageMetrics } from './storage-metrics';
 import { relayMetrics } from './relay-metrics';
 
@@ -30,6 +31,7 @@ export function createMetrics() {
     ...ledgerMetrics(registry),
     ...storageMetrics(registry),
     ...relayMetrics(registry),
+    ...notificationMetrics(registry),
   };
   startAtZero(metrics);
   return metrics;

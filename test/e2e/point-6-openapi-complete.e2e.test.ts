@@ -30,6 +30,8 @@ const PUBLIC = new Set([
   'get /health/live',
   'get /health/ready',
   'get /metrics',
+  // The development mailbox (embedded development mode only, like this test app).
+  'get /dev/mailbox',
 ]);
 /** Auth routes manage sessions, not the ledger: no position, no idempotency record. */
 const SESSION_ROUTES = new Set([

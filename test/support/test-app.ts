@@ -7,6 +7,7 @@ import { createLogger } from '../../shared/telemetry/logger';
 import { createFreshDatabase, type FreshDatabase } from '../../shared/testing/fresh-database';
 import { testEnv } from '../../shared/testing/test-env';
 import { SERVICE_NAMES, startServer, type Server } from '../../bin/serve';
+import type { IntegrationFeed } from '../../shared/ports/integration-feed.port';
 
 export type TestApp = Readonly<{
   url: string;
@@ -22,6 +23,8 @@ export type TestAppOptions = {
   database?: FreshDatabase;
   /** How the app reaches its database (e.g. through a proxy a test can take down). */
   databaseUrlVia?: (url: string) => string;
+  /** What the notifications saga consumes; without one the saga does not run. */
+  integrationFeed?: IntegrationFeed;
 };
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -40,7 +43,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const logger = createLogger({ level: config.LOG_LEVEL });
   const migrate = options.database !== undefined;
-  const server = await startServer(SERVICE_NAMES, { config, migrate, logger });
+  const server = await startServer(SERVICE_NAMES, {
+    config, migrate, logger,
+    ...(options.integrationFeed ? { integrationFeed: options.integrationFeed } : {}),
+  });
   return {
     url: server.url,
     server,

@@ -37,6 +37,7 @@ export async function openSagaDatabase() {
     throw new Error(`${subscriber.name} did not catch up`);
   };
   return {
+    url: db.url,
     pool,
     store,
     metrics: createMetrics(),

@@ -108,3 +108,39 @@ export const planChanged = ({ plan }: PlanChange): RenderedMail =>
       plain('Your plan is now FREE. Your wallets and history are unchanged; the FREE limits '
         + 'apply from now on.'),
     ]);
+
+/**
+ * To the intended recipient of a refused transfer or payment. The reason stays out: why the
+ * sender's money did not move (their balance, their plan's limits) is the sender's business.
+ */
+export const transferRejectedForRecipient = (
+  input: TransferParties & Readonly<{ movementKind: 'transfer' | 'payment' }>,
+): RenderedMail => {
+  const what = input.movementKind === 'payment' ? 'payment' : 'transfer';
+  const sender = oneLine(input.counterpartyName);
+  return render(`A ${what} of ${amountOf(input)} from ${sender} did not go through`, [
+    plain(`${sender} tried to send you ${amountOf(input)}, but the ${what} did not go `
+      + 'through.'),
+    plain('No money moved; nothing in your wallet changed.'),
+  ]);
+};
+
+/** Rule names a fraud hint may carry, in words; an unknown rule is shown as its name. */
+const FRAUD_RULES: Readonly<Record<string, string>> = {
+  velocity: 'many payments in a short time',
+  many_new_payees: 'money sent to many new recipients',
+  amount_outlier: 'an amount far above your usual',
+  late_night_burst: 'a burst of activity late at night',
+};
+export const fraudRuleInWords = (rule: string): string => FRAUD_RULES[rule] ?? oneLine(rule);
+
+export type FraudHint = Readonly<{ rules: readonly string[]; summary: string; detectedAt: string }>;
+
+export const fraudSuspected = (input: FraudHint): RenderedMail =>
+  render('Unusual activity on your wallet', [
+    plain(`We noticed activity on your wallet that does not look like you (${input.detectedAt}).`),
+    ...optional('What we saw', input.summary),
+    ...input.rules.map((rule) => plain(`- ${fraudRuleInWords(rule)}`)),
+    plain('If this was you, there is nothing to do. If not, change your password and contact '
+      + 'support.'),
+  ]);

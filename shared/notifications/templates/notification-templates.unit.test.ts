@@ -1,4 +1,5 @@
 import {
+  fraudSuspected,
   holdCaptured,
   paymentMade,
   paymentReceived,
@@ -6,6 +7,7 @@ import {
   topUpCredited,
   transferReceived,
   transferRejected,
+  transferRejectedForRecipient,
   transferSent,
 } from './notification-templates';
 
@@ -134,5 +136,28 @@ describe('notification templates', () => {
     const mail = planChanged({ plan: 'PREMIUM' });
     expect(mail.html).toMatch(/^<!doctype html>/);
     expect(mail.html).toContain('<title>Welcome to Premium</title>');
+  });
+
+  test('the intended recipient of a refused payment learns the amount, not the reason', () => {
+    const mail = transferRejectedForRecipient({
+      amountMinor: 1_050n,
+      currency: 'MYR',
+      counterpartyName: 'Alice',
+      movementKind: 'payment',
+    });
+    expect(mail.subject).toBe('A payment of 10.50 MYR from Alice did not go through');
+    expect(mail.text).toBe('Alice tried to send you 10.50 MYR, but the payment did not go '
+      + 'through.\n\nNo money moved; nothing in your wallet changed.\n');
+  });
+
+  test('fraud hint: rules in words, unknown rules by name, summary escaped in HTML', () => {
+    const mail = fraudSuspected({
+      rules: ['amount_outlier', 'new_rule'],
+      summary: 'RM 9,000 <b>at once</b>',
+      detectedAt: '2026-12-03T01:00:00.000Z',
+    });
+    expect(mail.subject).toBe('Unusual activity on your wallet');
+    expect(mail.text).toContain('- an amount far above your usual\n\n- new_rule\n');
+    expect(mail.html).toContain('What we saw: RM 9,000 &lt;b&gt;at once&lt;/b&gt;');
   });
 });
