@@ -1,8 +1,10 @@
 // `npm run bench`: durable transfers per second through the command API (p50/p99 latency),
 // against the bare transfer transaction through the event store at the same concurrency (the
-// ceiling) in the same run, plus the server's peak RSS. Figures are reported as ratios too,
-// since these machines are shared and noisy. Knobs: BENCH_WALLETS, BENCH_CLIENTS,
-// BENCH_SECONDS; DATABASE_URL is the admin connection (a fresh database is made and dropped).
+// ceiling) in the same run, plus the server's peak RSS. Beside the load, latency probes
+// (latency-probes.ts) time a transfer to its e-mail (p50/p99), idle first as the baseline.
+// Figures are reported as ratios too, since these machines are shared and noisy. Knobs:
+// BENCH_WALLETS, BENCH_CLIENTS, BENCH_SECONDS; DATABASE_URL is the admin connection (a fresh
+// database is made and dropped).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -16,6 +18,8 @@ import { percentileMs, runLoad } from './http-load';
 import { bareTransfers } from './bare-transfers';
 import { seedWallets } from './seed-ledger';
 import { benchReplay } from './replay.bench';
+import { transferToMail, type ProbeResult } from './latency-probes';
+import { startSmtpTestServer, type SmtpTestServer } from '../../shared/testing/smtp-test-server';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const WALLETS = Number(process.env.BENCH_WALLETS ?? 1000);
@@ -24,15 +28,18 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const REPLAY_EVENTS = Number(process.env.BENCH_REPLAY_EVENTS ?? 100_000);
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
 const PORT = 39_000 + Math.floor(Math.random() * 1000);
+const PROBE_INTERVAL_MS = 250;
+const IDLE_PROBE_MS = 3_000;
 
 async function main(): Promise<void> {
   const database = `tng_bench_${Date.now().toString(36)}`;
   await admin(`create database ${database}`);
   const url = databaseUrl(ADMIN_URL, database);
   let server: ChildProcess | undefined;
+  const smtp = await startSmtpTestServer();
   try {
     await migrate(url);
-    server = await startServer(url);
+    server = await startServer(url, smtp);
     const store = new PostgresEventStore({
       connection: { url, poolSizeMax: 16 },
       codec: domainEventCodec,
@@ -43,7 +50,15 @@ async function main(): Promise<void> {
       fundingMinor: 400_000n,
       jwtSecret: JWT_SECRET,
     });
-    log(`HTTP: ${CLIENTS} clients, ${SECONDS} s of POST /v1/transfers`);
+    const [sender, recipient] = await seedWallets(store, {
+      wallets: 2, fundingMinor: 400_000n, jwtSecret: JWT_SECRET,
+    });
+    const probeMail = (durationMs: number) => transferToMail({ url: `http://127.0.0.1:${PORT}`,
+      smtp, sender: sender!, recipient: recipient!, durationMs, intervalMs: PROBE_INTERVAL_MS });
+    log(`probes, idle: ${IDLE_PROBE_MS} ms of transfer -> e-mail`);
+    const idleMail = await probeMail(IDLE_PROBE_MS);
+    log(`HTTP: ${CLIENTS} clients, ${SECONDS} s of POST /v1/transfers, with probes`);
+    const loadedMail = probeMail(SECONDS * 1000);
     const http = await runLoad({
       url: `http://127.0.0.1:${PORT}`,
       concurrency: CLIENTS,
@@ -68,6 +83,7 @@ async function main(): Promise<void> {
         };
       },
     });
+    const mail = { idle: idleMail, loaded: await loadedMail };
     const rssMb = peakRssMb(server.pid!);
     log(`bare: ${CLIENTS} concurrent transfer transactions through the event store`);
     const bare = await bareTransfers(
@@ -79,10 +95,11 @@ async function main(): Promise<void> {
     log(`replay: one wallet with ${REPLAY_EVENTS} events`);
     const replay = await benchReplay(store, REPLAY_EVENTS);
     await store.close();
-    report({ http, bare, rssMb, replay });
+    report({ http, bare, rssMb, replay, mail });
   } finally {
     server?.kill('SIGINT');
     await new Promise((resolve) => setTimeout(resolve, 1500));
+    await smtp.stop();
     await admin(`drop database if exists ${database} with (force)`);
   }
 }
@@ -92,6 +109,7 @@ function report(r: {
   bare: { transfers: number; seconds: number };
   rssMb: number;
   replay: Awaited<ReturnType<typeof benchReplay>>;
+  mail: { idle: ProbeResult; loaded: ProbeResult };
 }): void {
   const created = r.http.byStatus['201'] ?? 0;
   const httpTps = created / r.http.seconds;
@@ -110,11 +128,27 @@ function report(r: {
     httpToBareRatio: Number((httpTps / bareTps).toFixed(2)),
     serverPeakRssMb: r.rssMb,
     auditReplay: r.replay,
+    transferToEmail: {
+      idle: probeFigures(r.mail.idle),
+      loaded: probeFigures(r.mail.loaded),
+      loadedToIdleP50Ratio: ratio(percentileMs(r.mail.loaded.latenciesUs, 50),
+        percentileMs(r.mail.idle.latenciesUs, 50)),
+    },
   };
   process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
 }
 
-async function startServer(url: string): Promise<ChildProcess> {
+const probeFigures = (probe: ProbeResult) => ({
+  probes: probe.latenciesUs.length,
+  lost: probe.lost,
+  p50Ms: percentileMs(probe.latenciesUs, 50),
+  p99Ms: percentileMs(probe.latenciesUs, 99),
+});
+
+const ratio = (value: number, baseline: number) =>
+  baseline > 0 ? Number((value / baseline).toFixed(2)) : null;
+
+async function startServer(url: string, smtp: SmtpTestServer): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -133,6 +167,7 @@ async function startServer(url: string): Promise<ChildProcess> {
         RATE_LIMITS: 'off',
         LOG_LEVEL: 'warn',
         JWT_SECRET,
+        SMTP_URL: smtp.url,
         ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
       },
       stdio: ['ignore', 'inherit', 'inherit'],

@@ -14,7 +14,7 @@ import { initialWalletState } from '../../shared/domain/wallet/wallet.state';
 import { AccessTokens } from '../../shared/auth/tokens';
 import type { EventStore, NewEvent } from '../../shared/ports/event-store.port';
 
-export type SeededWallet = { userId: string; walletId: string; token: string };
+export type SeededWallet = { userId: string; walletId: string; token: string; email: string };
 const SEED_CONCURRENCY_MAX = 16;
 
 const toNew = (events: readonly DomainEvent[]): NewEvent[] =>
@@ -32,7 +32,9 @@ export async function seedWallets(
     jwtSecret: string;
   },
 ): Promise<SeededWallet[]> {
-  const tokens = new AccessTokens({ secret: options.jwtSecret, ttlMs: 3_600_000 });
+  // The server refuses a token that lives longer than its TTL (ACCESS_TOKEN_TTL_SECONDS,
+  // 15 minutes by default), so the bench issues them for exactly that.
+  const tokens = new AccessTokens({ secret: options.jwtSecret, ttlMs: 15 * 60_000 });
   const system = systemWalletId('adjustments', 'MYR');
   const seeded: SeededWallet[] = [];
   let next = 0;
@@ -113,5 +115,5 @@ async function seedOne(
     roles: ['customer'],
     plan: 'PREMIUM',
   });
-  return { userId, walletId, token: accessToken };
+  return { userId, walletId, token: accessToken, email };
 }
