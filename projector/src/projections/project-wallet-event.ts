@@ -85,6 +85,9 @@ export function projectWalletEvent(
       return { wallet: { ...next, status: 'active' } };
     case 'WalletClosed':
       return { wallet: { ...next, status: 'closed' } };
+    case 'FraudSuspected':
+      // No balance change and no history row (it is not a movement); only the version moves.
+      return { wallet: next };
     default:
       return assertNever(event);
   }
@@ -140,6 +143,7 @@ function movement(
       counterpartyWalletId,
       status: failed ? 'failed' : 'completed',
       note: note ?? null,
+      reference: event.data.reference ?? null,
       createdAt: context.recordedAt,
     },
   };
