@@ -20,6 +20,7 @@ import { RateLimiter } from '../shared/http/rate-limiter';
 import type { Cache } from '../shared/ports/cache.port';
 import { resolveJwtSecret } from '../shared/runtime/jwt-secret';
 import { openRuntime, type Runtime } from './runtime/runtime';
+import { summaryWriterOf } from './runtime/summary-writer';
 import { startLedgerGauges } from '../shared/telemetry/ledger-gauges';
 import { commandApi } from '../command-api/src/command-api.plugin';
 import { bootstrapSystemAccounts } from '../command-api/src/bootstrap-system-accounts';
@@ -81,6 +82,12 @@ export async function startServer(
         store,
         authenticate,
         readYourWritesWaitMsMax: config.READ_YOUR_WRITES_WAIT_MS_MAX,
+        insights: {
+          summaryWriter: summaryWriterOf(config),
+          metrics,
+          logger,
+          now: () => new Date(),
+        },
       }),
     );
   }

@@ -10,6 +10,7 @@ import {
   PROJECTION_NAMES, RATE_LIMITED_ROUTES, SAGA_SUBSCRIBER_NAMES,
 } from './metric-labels';
 import { storageMetrics } from './storage-metrics';
+import { insightMetrics } from './insight-metrics';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -28,6 +29,7 @@ export function createMetrics() {
     ...requestMetrics(registry),
     ...ledgerMetrics(registry),
     ...storageMetrics(registry),
+    ...insightMetrics(registry),
   };
   startAtZero(metrics);
   return metrics;
