@@ -83,8 +83,8 @@ export const InsightsSchema = z.object({
     month: Month,
     totalIn: MinorUnitsSchema,
     totalOut: MinorUnitsSchema,
-    outChangeBasisPoints: BasisPoints.nullable()
-      .describe('change of totalOut against the month before'),
+    outChangeBasisPoints: BasisPoints
+      .describe('change of totalOut against the month before, in basis points').nullable(),
   })).describe('oldest first, ending with the asked month; as many months as the plan allows'),
   anomalies: z.array(AnomalySchema),
   fraudHints: z.array(z.object({
