@@ -43,14 +43,14 @@ export const isCustomerSpending = (movement: Movement): boolean =>
   && movement.kind !== 'adjustment' && movement.kind !== 'top_up';
 
 /**
- * The rules that `history`'s last movement trips. `history` is the wallet's customer
- * spending in log order, ending with the movement judged; only its last FRAUD_HISTORY_MAX
- * entries are read.
+ * The rules that `history`'s last movement trips. `history` is the wallet's movements in
+ * log order, ending with the movement judged; of its customer spending, only the last
+ * FRAUD_HISTORY_MAX entries are read.
  */
 export function fraudRulesFor(history: readonly Movement[]): FraudRule[] {
-  const recent = history.slice(-FRAUD_HISTORY_MAX);
-  const current = recent.at(-1);
+  const current = history.at(-1);
   if (current === undefined || !isCustomerSpending(current)) return [];
+  const recent = history.filter(isCustomerSpending).slice(-FRAUD_HISTORY_MAX);
   const earlier = recent.slice(0, -1);
   const rules: FraudRule[] = [];
   if (velocity(recent, current)) rules.push('velocity');
