@@ -8,6 +8,7 @@ import type { EventStore } from '../../shared/ports/event-store.port';
 import type { Logger } from '../../shared/telemetry/logger';
 import type { Metrics } from '../../shared/telemetry/metrics';
 import { startHoldExpiry } from './hold-expiry/hold-expiry.process';
+import { startFraudHints } from './fraud-hints/fraud-hints.process';
 
 export type SagasDeps = Readonly<{
   pool: Pool;
@@ -19,6 +20,11 @@ export type SagasDeps = Readonly<{
 
 export function startSagas(deps: SagasDeps): { stop(): Promise<void> } {
   const holdExpiry = startHoldExpiry({ ...deps, ...deps.holdExpiry });
-  deps.logger.info({ processes: ['hold-expiry'] }, 'sagas started');
-  return { stop: () => holdExpiry.stop() };
+  const fraudHints = startFraudHints(deps);
+  deps.logger.info({ processes: ['hold-expiry', 'fraud-hints'] }, 'sagas started');
+  return {
+    stop: async () => {
+      await Promise.all([holdExpiry.stop(), fraudHints.stop()]);
+    },
+  };
 }
