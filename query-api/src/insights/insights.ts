@@ -10,7 +10,7 @@ import {
 } from '../../../shared/domain/insights/month';
 import { INSIGHT_DEPTH } from '../../../shared/domain/insights/plan-depth';
 import { summaryFactsOf } from '../../../shared/domain/insights/summary-facts';
-import { CURRENCY_CODES, type CurrencyCode } from '../../../shared/domain/money/money';
+import { CURRENCY_CODES } from '../../../shared/domain/money/money';
 import type { Plan } from '../../../shared/domain/plans/plan-limits';
 import type { Cache } from '../../../shared/ports/cache.port';
 import type { ReadDatabase } from '../../../shared/ports/read-database.port';

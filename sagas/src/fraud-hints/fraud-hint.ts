@@ -42,7 +42,8 @@ export function movementOf(entry: StreamEntry): Movement | null {
 
 const windowKey = (rule: FraudRule, instant: Date) =>
   `${rule}@${fraudWindowStart(rule, instant).toISOString()}`;
-const isRule = (name: string): name is FraudRule => (FRAUD_RULES as readonly string[]).includes(name);
+const isRule = (name: string): name is FraudRule =>
+  (FRAUD_RULES as readonly string[]).includes(name);
 
 export type FraudHintToRaise = Readonly<{ event: FraudSuspected; causationId: string }>;
 
@@ -76,7 +77,8 @@ export function fraudHintsToRaise(
     if (movement === null) continue;
     history.push(movement);
     if (entry.event.type !== 'WalletDebited' || !judgedVersions.has(entry.streamVersion)) continue;
-    const fresh = fraudRulesFor(history).filter((rule) => !raised.has(windowKey(rule, movement.at)));
+    const fresh = fraudRulesFor(history)
+      .filter((rule) => !raised.has(windowKey(rule, movement.at)));
     if (fresh.length === 0) continue;
     const keys = fresh.map((rule) => windowKey(rule, movement.at));
     keys.forEach((key) => raised.add(key));

@@ -117,8 +117,9 @@ export type FraudHint = Readonly<{
 }>;
 
 /**
- * Every hint over a wallet's movements (log order; only customer spending is judged): each movement judged against the ones
- * before it, at most one hint per rule per window, the first movement that tripped it.
+ * Every hint over a wallet's movements (log order; only customer spending is judged): each
+ * movement judged against the ones before it, at most one hint per rule per window, the
+ * first movement that tripped it.
  */
 export function fraudHintsOver(movements: readonly Movement[]): FraudHint[] {
   const spending = movements.filter(isCustomerSpending);

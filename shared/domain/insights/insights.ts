@@ -22,7 +22,9 @@ export const ANOMALY_FREQUENCY_COUNT_MIN = 5;
 export type CategoryTotal = Readonly<{
   category: Category; totalOutMinor: bigint; count: number; shareBasisPoints: string | null;
 }>;
-export type MerchantTotal = Readonly<{ merchantWalletId: string; totalMinor: bigint; count: number }>;
+export type MerchantTotal = Readonly<{
+  merchantWalletId: string; totalMinor: bigint; count: number;
+}>;
 export type TrendPoint = Readonly<{
   month: string;
   totalInMinor: bigint;
