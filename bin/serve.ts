@@ -173,7 +173,8 @@ function startBackgroundServices(
       intervalMs: config.HOLD_EXPIRY_INTERVAL_MS,
       batchSizeMax: config.HOLD_EXPIRY_BATCH_SIZE_MAX,
     };
-    const sagas = startSagas({ pool, store, logger, metrics, holdExpiry });
+    const fraudHints = { autoFreeze: config.FRAUD_AUTO_FREEZE === 'on' };
+    const sagas = startSagas({ pool, store, logger, metrics, holdExpiry, fraudHints });
     stops.unshift(() => sagas.stop());
   }
 }

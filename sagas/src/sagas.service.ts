@@ -16,11 +16,13 @@ export type SagasDeps = Readonly<{
   logger: Logger;
   metrics: Metrics;
   holdExpiry: Readonly<{ intervalMs: number; batchSizeMax: number }>;
+  /** FRAUD_AUTO_FREEZE: a fraud hint also freezes the wallet (docs/insights.md). */
+  fraudHints?: Readonly<{ autoFreeze: boolean }>;
 }>;
 
 export function startSagas(deps: SagasDeps): { stop(): Promise<void> } {
   const holdExpiry = startHoldExpiry({ ...deps, ...deps.holdExpiry });
-  const fraudHints = startFraudHints(deps);
+  const fraudHints = startFraudHints({ ...deps, autoFreeze: deps.fraudHints?.autoFreeze ?? false });
   deps.logger.info({ processes: ['hold-expiry', 'fraud-hints'] }, 'sagas started');
   return {
     stop: async () => {

@@ -74,6 +74,8 @@ const ConfigSchema = z.object({
   // The sagas' hold-expiry sweep: how often, and how many wallets at most per sweep.
   HOLD_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
   HOLD_EXPIRY_BATCH_SIZE_MAX: z.coerce.number().int().min(1).max(1_000).default(100),
+  // The fraud-hints saga also freezes the wallet it suspects (docs/insights.md).
+  FRAUD_AUTO_FREEZE: z.enum(['on', 'off']).default('off'),
   // How often the projector's process refreshes the conservation and projection-lag gauges.
   LEDGER_GAUGES_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
 });

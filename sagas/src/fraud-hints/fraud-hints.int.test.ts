@@ -37,7 +37,7 @@ const hintsIn = (events: readonly RecordedEvent[]) =>
 test('a velocity burst raises one FraudSuspected, and re-running raises no other', async () => {
   const burst = await walletWithDebits(5);
   const quiet = await walletWithDebits(4);
-  const subscriber = fraudHintsSubscriber(db);
+  const subscriber = fraudHintsSubscriber({ ...db, autoFreeze: false });
   await db.catchUp(subscriber);
 
   const hints = hintsIn(await streamOf(burst));
@@ -62,7 +62,23 @@ test('a velocity burst raises one FraudSuspected, and re-running raises no other
 
 test('the hint does not change the balance the wallet folds to', async () => {
   const burst = await walletWithDebits(5);
-  await db.catchUp(fraudHintsSubscriber(db));
+  await db.catchUp(fraudHintsSubscriber({ ...db, autoFreeze: false }));
   const { state } = await createWalletRepository(db.store).load(burst);
   expect(state.status === 'active' && state.balanceMinor).toBe(95_000n);
 });
+
+test('with FRAUD_AUTO_FREEZE the hint freezes the wallet, once, in the same append', async () => {
+  const burst = await walletWithDebits(5);
+  const subscriber = fraudHintsSubscriber({ ...db, autoFreeze: true });
+  await db.catchUp(subscriber);
+  await db.pool.query("delete from projection_checkpoints where name = 'fraud-hints'");
+  await db.catchUp(subscriber);
+  const events = await streamOf(burst);
+  expect(events.slice(-2).map((event) => event.type)).toEqual(['FraudSuspected', 'WalletFrozen']);
+  expect(events.filter((event) => event.type === 'WalletFrozen')).toHaveLength(1);
+  expect(events.at(-1)!.data.reason).toBe(`fraud hint ${events.at(-2)!.data.hintId}`);
+  expect(events.at(-1)!.position.transactionId).toBe(events.at(-2)!.position.transactionId);
+  const { state } = await createWalletRepository(db.store).load(burst);
+  expect(state.status).toBe('frozen');
+});
+

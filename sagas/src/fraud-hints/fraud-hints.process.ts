@@ -17,6 +17,8 @@ export type FraudHintsProcessDeps = Readonly<{
   store: EventStore;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   metrics: Pick<Metrics, 'fraudHints' | 'subscriptionPosition' | 'subscriptionLag'>;
+  /** FRAUD_AUTO_FREEZE (docs/insights.md). */
+  autoFreeze: boolean;
 }>;
 
 export function startFraudHints(deps: FraudHintsProcessDeps): { stop(): Promise<void> } {

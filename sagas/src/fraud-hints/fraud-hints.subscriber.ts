@@ -6,13 +6,21 @@
 // a payment retry for it (a transfer that loaded the wallet just before does meet a version
 // conflict and decides again, as with any other event). Ids are deterministic, so a batch
 // handed again after a crash appends nothing new: at most one hint per wallet, rule and
-// window.
+// window. With FRAUD_AUTO_FREEZE the hint and a WalletFrozen are appended together, at the
+// version the freeze was decided on.
 import { encodeWalletEvent } from '../../../shared/domain/event-codec';
 import { walletEventOf } from '../../../shared/domain/decode-stored-event';
 import { FRAUD_HISTORY_MAX } from '../../../shared/domain/insights/fraud-rules';
 import type { WalletId } from '../../../shared/domain/ids';
 import { walletIdOfStream, walletStreamId } from '../../../shared/domain/wallet/wallet.streams';
-import type { EventStore, RecordedEvent } from '../../../shared/ports/event-store.port';
+import { createWalletRepository } from '../../../shared/aggregates/wallet.aggregate';
+import { deterministicUuid } from '../../../shared/domain/deterministic-uuid';
+import { freezeWallet } from '../../../shared/domain/wallet/wallet-lifecycle.decider';
+import type { FraudSuspected, WalletEvent } from '../../../shared/domain/wallet/wallet.events';
+import { DomainError, InfraError } from '../../../shared/errors/domain-error';
+import {
+  VersionConflict, type EventStore, type NewEvent, type RecordedEvent,
+} from '../../../shared/ports/event-store.port';
 import type { EffectSubscriber } from '../../../shared/subscriptions/subscriber';
 import type { SagaSubscriberName } from '../../../shared/subscriptions/subscriber-names';
 import type { InsightMetrics } from '../../../shared/telemetry/insight-metrics';
@@ -30,8 +38,13 @@ export const FRAUD_STREAM_LOOKBACK_EVENTS = 2 * FRAUD_HISTORY_MAX;
 /** Events read after the last judged debit, to find hints already raised for it. */
 export const FRAUD_STREAM_LOOKAHEAD_EVENTS = 100;
 
+/** Appends tried when a freeze meets a version conflict. */
+export const FREEZE_ATTEMPTS_MAX = 5;
+
 export type FraudHintsDeps = Readonly<{
   store: EventStore;
+  /** FRAUD_AUTO_FREEZE: freeze the wallet with its first hint (off by default). */
+  autoFreeze: boolean;
   metrics: Pick<InsightMetrics, 'fraudHints'>;
   logger: Pick<Logger, 'warn'>;
 }>;
@@ -83,18 +96,57 @@ async function recentStream(
 
 async function raise(deps: FraudHintsDeps, hint: FraudHintToRaise): Promise<void> {
   const { event, causationId } = hint;
-  const result = await deps.store.append({
-    streams: [{
-      streamId: walletStreamId(event.data.walletId),
-      expectedVersion: 'any',
-      events: [{
-        eventId: event.data.hintId,
-        ...encodeWalletEvent(event),
-        metadata: { occurredAt: event.data.detectedAt, actorId: FRAUD_HINTS_ACTOR, causationId },
-      }],
-    }],
-  });
-  if (result.position === null) return; // Raised before (a batch handed again).
-  for (const rule of event.data.rules) deps.metrics.fraudHints.inc({ rule });
-  deps.logger.warn({ walletId: event.data.walletId, rules: event.data.rules }, 'fraud suspected');
+  const metadata = { occurredAt: event.data.detectedAt, actorId: FRAUD_HINTS_ACTOR, causationId };
+  const hinted: NewEvent = { eventId: event.data.hintId, ...encodeWalletEvent(event), metadata };
+  const streamId = walletStreamId(event.data.walletId);
+  for (let attempt = 1; attempt <= FREEZE_ATTEMPTS_MAX; attempt += 1) {
+    const freeze = deps.autoFreeze ? await freezeOf(deps, event) : null;
+    try {
+      const result = await deps.store.append({
+        streams: [{
+          streamId,
+          expectedVersion: freeze?.version ?? 'any',
+          events: [hinted, ...(freeze?.events ?? [])],
+        }],
+      });
+      if (result.position === null) return; // Raised before (a batch handed again).
+      for (const rule of event.data.rules) deps.metrics.fraudHints.inc({ rule });
+      deps.logger.warn({ walletId: event.data.walletId, rules: event.data.rules,
+        frozen: (freeze?.events.length ?? 0) > 0 }, 'fraud suspected');
+      return;
+    } catch (error) {
+      // Only the freeze checks a version: the wallet moved meanwhile, so decide again.
+      if (!(error instanceof VersionConflict)) throw error;
+    }
+  }
+  throw new InfraError(`wallet ${event.data.walletId} kept changing; its hint comes later`);
+}
+
+/**
+ * FRAUD_AUTO_FREEZE: the WalletFrozen the wallet's decider makes of the hint (none when it is
+ * frozen already, closed, or not a customer's wallet), to append in the same transaction as
+ * the hint, at the version it was decided on. Its id derives from the hint's, so a re-run
+ * writes it once.
+ */
+async function freezeOf(
+  deps: FraudHintsDeps,
+  event: FraudSuspected,
+): Promise<{ version: bigint; events: NewEvent[] }> {
+  const { walletId, hintId } = event.data;
+  const loaded = await createWalletRepository(deps.store).load(walletId);
+  let decided: WalletEvent[] = [];
+  try {
+    decided = freezeWallet({ type: 'FreezeWallet', walletId, reason: `fraud hint ${hintId}` },
+      loaded.state);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error; // Closed, or not a customer's: no freeze.
+  }
+  const metadata = { occurredAt: event.data.detectedAt, actorId: FRAUD_HINTS_ACTOR,
+    causationId: hintId };
+  return {
+    version: loaded.version,
+    events: decided.map((frozen) => ({
+      eventId: deterministicUuid(`fraud-freeze:${hintId}`), ...encodeWalletEvent(frozen), metadata,
+    })),
+  };
 }
