@@ -2,6 +2,7 @@
 // holds and its history. No I/O; the applier (wallets.projection.ts) loads and writes rows.
 // Paired assertions: the read model must agree with the aggregate's own arithmetic.
 import { assert, assertNever } from '../../../shared/errors/assert';
+import { HISTORY_KIND } from '../../../shared/domain/insights/movement';
 import type { WalletEvent } from '../../../shared/domain/wallet/wallet.events';
 import type { ProjectedHold, ProjectedTransaction, ProjectedWallet } from './projected-wallet';
 
@@ -13,14 +14,6 @@ export type WalletEventEffects = {
   hold?: ProjectedHold;
   transaction?: ProjectedTransaction;
 };
-
-const HISTORY_KIND = {
-  transfer: 'transfer',
-  payment: 'payment',
-  adjustment: 'adjustment',
-  hold_capture: 'hold',
-  top_up: 'top_up',
-} as const;
 
 export function projectWalletEvent(
   wallet: ProjectedWallet | null,

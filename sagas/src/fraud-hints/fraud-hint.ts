@@ -10,17 +10,12 @@ import {
   FRAUD_RULES, fraudRulesFor, fraudWindowStart, type FraudRule,
 } from '../../../shared/domain/insights/fraud-rules';
 import type { WalletId } from '../../../shared/domain/ids';
-import type { Movement } from '../../../shared/domain/insights/movement';
+import { HISTORY_KIND, type Movement } from '../../../shared/domain/insights/movement';
 import type { FraudSuspected, WalletEvent } from '../../../shared/domain/wallet/wallet.events';
 
 export type StreamEntry = Readonly<{
   eventId: string; streamVersion: bigint; recordedAt: Date; event: WalletEvent;
 }>;
-
-const HISTORY_KIND = {
-  transfer: 'transfer', payment: 'payment', adjustment: 'adjustment', hold_capture: 'hold',
-  top_up: 'top_up',
-} as const;
 
 /** A movement as the rules see it (the same facts as the history read model), or null. */
 export function movementOf(entry: StreamEntry): Movement | null {

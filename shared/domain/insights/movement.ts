@@ -2,8 +2,19 @@
 // as a wallet history row (shared/read-models/wallet-transactions.rows.ts), with the payment
 // reference, and the amount as bigint minor units. Failed attempts are kept (a statement
 // lists them) but never counted in a total.
+import type { MovementKind as EventMovementKind } from '../wallet/wallet.events';
+
 export const MOVEMENT_KINDS = ['transfer', 'payment', 'top_up', 'hold', 'adjustment'] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
+
+/** The history's name for an event's movement kind (a hold capture is a `hold`). */
+export const HISTORY_KIND: Readonly<Record<EventMovementKind, MovementKind>> = Object.freeze({
+  transfer: 'transfer',
+  payment: 'payment',
+  adjustment: 'adjustment',
+  hold_capture: 'hold',
+  top_up: 'top_up',
+});
 
 export type Movement = Readonly<{
   movementId: string;
