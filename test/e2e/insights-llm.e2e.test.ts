@@ -1,7 +1,7 @@
 // Issue 10, part 7: with LLM_BASE_URL at a local OpenAI-compatible server, a PREMIUM wallet's
-// summary comes from it, is sent aggregates only, and is cached (a second request does not
-// reach the server); a failing or a slow endpoint falls back to the template within about
-// 2 s. A FREE wallet never reaches the LLM.
+// summary comes from it, is sent aggregates only, and is cached in Redis (a second request
+// does not reach the server); a failing or a slow endpoint falls back to the template
+// within about 2 s. A FREE wallet never reaches the LLM.
 import { formatMonth, monthOf } from '../../shared/domain/insights/month';
 import { call, type User } from '../support/api';
 import { FAKE_SUMMARY, startFakeLlm, type FakeLlm } from '../support/fake-llm-server';
@@ -17,7 +17,9 @@ const FALLBACK_MS_MAX = 4_000;
 
 beforeAll(async () => {
   llm = await startFakeLlm();
+  // Redis as the insight cache: the cached summary survives in the shared cache.
   app = await startTestApp({
+    redis: true,
     env: { LLM_BASE_URL: llm.url, LLM_API_KEY: 'sk-test-key', LLM_MODEL: 'test-model' },
   });
 });

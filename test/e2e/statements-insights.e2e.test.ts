@@ -3,7 +3,8 @@
 // statements and insights; the CSV says what the JSON says; a new event retires cached
 // insights; only the owner (or an auditor or admin) sees them; bad months are 400.
 import { formatMonth, monthOf, shiftMonth } from '../../shared/domain/insights/month';
-import { call, signUp, transfer, withRole, type User } from '../support/api';
+import { call, fund, openWallet, signUp, transfer, withRole, type User } from '../support/api';
+import { auditStream, eventually } from '../support/ledger-checks';
 import { parseSamples, sampleValue } from '../support/prometheus-text';
 import { seedMonth, type SeededMonth } from '../support/insights-seed';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -134,6 +135,38 @@ test('insights are cached until the next event on the wallet', async () => {
   expect(after.body.byCategory).toContainEqual(
     { category: 'food', totalOut: '500', count: 1, shareBasisPoints: '2000' });
   expect(await counted()).toEqual([cacheBefore! + 1, computedBefore! + 1]);
+});
+
+test('a velocity burst over HTTP: a fraud hint in insights and one FraudSuspected', async () => {
+  const carol = await signUp(app, 'carol');
+  const carolWallet = await openWallet(app, carol);
+  expect((await fund(app, seeded.admin, carolWallet, '50000')).status).toBe(201);
+  let last = '';
+  for (let i = 0; i < 5; i += 1) {
+    const sent = await transfer(app, carol, {
+      sourceWalletId: carolWallet, targetWalletId: seeded.bobWallet, amount: '100',
+    });
+    expect(sent.status).toBe(201);
+    last = sent.headers.get('x-ledger-position')!;
+  }
+  const auditor = await withRole(app, await signUp(app, 'auditor'), 'auditor');
+  const hints = await eventually(async () => {
+    const found = (await auditStream(app, auditor, `wallet-${carolWallet}`))
+      .filter((event) => event.type === 'FraudSuspected');
+    return found.length > 0 ? found : undefined;
+  }, 'the fraud-hints saga raises a hint');
+  expect(hints).toHaveLength(1);
+  expect(hints[0]!.data).toMatchObject({ walletId: carolWallet,
+    rules: expect.arrayContaining(['velocity']) });
+  const insights = await call(app, 'GET', `/v1/wallets/${carolWallet}/insights?month=${month}`, {
+    token: carol.token, headers: { 'x-min-position': last },
+  });
+  expect(insights.body.fraudHints).toContainEqual(expect.objectContaining({ rule: 'velocity' }));
+  expect(insights.body.totalOut).toBe('500');
+  const wallet = await call(app, 'GET', `/v1/wallets/${carolWallet}`, {
+    token: carol.token, headers: { 'x-min-position': hints[0]!.position },
+  });
+  expect(wallet.body).toMatchObject({ balance: '49500', status: 'active' });
 });
 
 test("another customer's wallet is 404; an auditor sees it", async () => {
