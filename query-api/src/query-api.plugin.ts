@@ -10,7 +10,8 @@ import type { EventStore } from '../../shared/ports/event-store.port';
 import { DomainError } from '../../shared/errors/domain-error';
 import { canReadAnything, principalOf } from '../../shared/http/principal';
 import { decodeCursor, page, pageLimit, PageQuerySchema } from '../../shared/http/pagination';
-import { ALWAYS, AUTHENTICATED, responses } from '../../shared/http/responses';
+import { responses } from '../../shared/http/responses';
+import { QUERY_ERRORS, QUERY_ROUTE } from './query-route-options';
 import { IdSchema } from '../../shared/http/schemas';
 import type { ReadDatabase } from '../../shared/ports/read-database.port';
 import { waitForPosition } from './position-waiter';
@@ -40,9 +41,7 @@ export type QueryApiDeps = {
 
 const WalletParams = z.strictObject({ walletId: IdSchema });
 const notFound = () => new DomainError('not_found', 'no such resource');
-/** What every query route shares: the bearer token, and X-Min-Position (503 when lagging). */
-const query = { security: [{ bearer: [] }], contract: { minPosition: true } } as const;
-const QUERY_ERRORS = [...ALWAYS, ...AUTHENTICATED] as const;
+const query = QUERY_ROUTE;
 
 export function queryApi(deps: QueryApiDeps): FastifyPluginAsync {
   return async (root) => {

@@ -5,7 +5,8 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod/v4';
 import type { ZodApp } from '../../../shared/http/create-http-server';
-import { ALWAYS, AUTHENTICATED, responses } from '../../../shared/http/responses';
+import { responses } from '../../../shared/http/responses';
+import { QUERY_ERRORS, QUERY_ROUTE } from '../query-route-options';
 import { IdSchema } from '../../../shared/http/schemas';
 import { wantsCsv } from '../history.handlers';
 import { reads } from '../route-read-models';
@@ -19,8 +20,8 @@ import { statementCsv } from './statement-csv';
 
 export type InsightsRouteDeps = InsightsDeps;
 
-const query = { security: [{ bearer: [] }], contract: { minPosition: true } } as const;
-const ERRORS = [...ALWAYS, ...AUTHENTICATED] as const;
+const query = QUERY_ROUTE;
+const ERRORS = QUERY_ERRORS;
 
 export function insightsRoutes(deps: InsightsRouteDeps): FastifyPluginAsync {
   return async (root) => {
