@@ -22,6 +22,7 @@ import type { Cache } from '../shared/ports/cache.port';
 import { resolveJwtSecret } from '../shared/runtime/jwt-secret';
 import { openRuntime, type Runtime } from './runtime/runtime';
 import { busFor, integrationFeedFor } from './runtime/integration';
+import { summaryWriterOf } from './runtime/summary-writer';
 import { startLedgerGauges } from '../shared/telemetry/ledger-gauges';
 import { commandApi } from '../command-api/src/command-api.plugin';
 import { bootstrapSystemAccounts } from '../command-api/src/bootstrap-system-accounts';
@@ -88,19 +89,7 @@ export async function startServer(
     };
     await registerService(app, commandApi(deps));
   }
-  if (names.includes('query-api')) {
-    await registerService(
-      app,
-      queryApi({
-        pool,
-        readDatabase: runtime.readDatabase,
-        cache,
-        store,
-        authenticate,
-        readYourWritesWaitMsMax: config.READ_YOUR_WRITES_WAIT_MS_MAX,
-      }),
-    );
-  }
+  if (names.includes('query-api')) await registerQueryApi(app, runtime, cache, authenticate);
   startBackgroundServices(names, runtime, cache, stops, {
     mailer: mail,
     ...(options.integrationFeed ? { feed: options.integrationFeed } : {}),
@@ -117,6 +106,28 @@ export async function startServer(
       await runtime.close();
     })());
   return { app, runtime, url, stop };
+}
+
+/** The query API over the read models, with insights' summary writer (template or LLM). */
+async function registerQueryApi(
+  app: FastifyInstance,
+  runtime: Runtime,
+  cache: Cache,
+  authenticate: (request: FastifyRequest) => Promise<void>,
+): Promise<void> {
+  const { config, logger, pool, store, metrics } = runtime;
+  await registerService(
+    app,
+    queryApi({
+      pool,
+      readDatabase: runtime.readDatabase,
+      cache,
+      store,
+      authenticate,
+      readYourWritesWaitMsMax: config.READ_YOUR_WRITES_WAIT_MS_MAX,
+      insights: { summaryWriter: summaryWriterOf(config), metrics, logger, now: () => new Date() },
+    }),
+  );
 }
 
 /** Cache (Redis or in-process), tokens, session revocation and the authenticate hook. */
@@ -193,8 +204,10 @@ function startBackgroundServices(
     if (bus) stops.push(() => bus.close());
     const feed = mail.feed ?? integrationFeedFor(runtime, bus);
     const notifications = { feed, mailer: mail.mailer, retry: mailRetryPolicy(config) };
+    const fraudHints = { autoFreeze: config.FRAUD_AUTO_FREEZE === 'on' };
     const sagas = startSagas({
-      pool, store, logger, metrics, holdExpiry, notifications, ...(bus ? { bus } : {}),
+      pool, store, logger, metrics, holdExpiry, notifications, fraudHints,
+      ...(bus ? { bus } : {}),
     });
     stops.unshift(() => sagas.stop());
   }

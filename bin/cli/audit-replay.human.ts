@@ -19,7 +19,7 @@ const EVENT_LABELS: Readonly<Record<TimelineStep['type'], string>> = {
   WalletOpened: 'opened', WalletDebited: 'debit', WalletCredited: 'credit',
   TransferRejected: 'rejected', HoldPlaced: 'hold', HoldCaptured: 'captured',
   HoldReleased: 'released', HoldExpired: 'expired', WalletFrozen: 'frozen',
-  WalletUnfrozen: 'unfrozen', WalletClosed: 'closed',
+  WalletUnfrozen: 'unfrozen', WalletClosed: 'closed', FraudSuspected: 'fraud hint',
 };
 
 export function humanReplay(view: ReplayView): string {

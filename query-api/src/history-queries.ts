@@ -32,7 +32,7 @@ export type TransactionView = {
 };
 
 /** The history columns a page shows (the wallet is the one asked for). */
-const HistoryRow = WalletTransactionsRow.omit({ wallet_id: true });
+const HistoryRow = WalletTransactionsRow.omit({ wallet_id: true, reference: true });
 type HistoryRow = z.infer<typeof HistoryRow>;
 
 /** A history row with, for a failed movement, its rejection code from rm_transfers. */

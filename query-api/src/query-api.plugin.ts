@@ -10,13 +10,15 @@ import type { EventStore } from '../../shared/ports/event-store.port';
 import { DomainError } from '../../shared/errors/domain-error';
 import { canReadAnything, principalOf } from '../../shared/http/principal';
 import { decodeCursor, page, pageLimit, PageQuerySchema } from '../../shared/http/pagination';
-import { ALWAYS, AUTHENTICATED, responses } from '../../shared/http/responses';
+import { responses } from '../../shared/http/responses';
+import { QUERY_ERRORS, QUERY_ROUTE } from './query-route-options';
 import { IdSchema } from '../../shared/http/schemas';
 import type { ReadDatabase } from '../../shared/ports/read-database.port';
-import { walletCacheKey } from '../../shared/read-models/read-model-names';
 import { waitForPosition } from './position-waiter';
 import { readModelsOf, reads } from './route-read-models';
-import { findTransfer, findWallet, listWallets, type WalletView } from './wallet-queries';
+import { findTransfer, listWallets } from './wallet-queries';
+import { visibleWallet } from './visible-wallet';
+import { insightsRoutes, type InsightsRouteDeps } from './insights/insights.routes';
 import { auditRoutes } from './audit.routes';
 import { auditWalletsRoutes } from './audit-wallets.routes';
 import {
@@ -33,13 +35,13 @@ export type QueryApiDeps = {
   store: EventStore;
   authenticate: (request: FastifyRequest) => Promise<void>;
   readYourWritesWaitMsMax: number;
+  /** Statements and insights (query-api/src/insights/). */
+  insights: Omit<InsightsRouteDeps, 'readDatabase' | 'cache'>;
 };
 
 const WalletParams = z.strictObject({ walletId: IdSchema });
 const notFound = () => new DomainError('not_found', 'no such resource');
-/** What every query route shares: the bearer token, and X-Min-Position (503 when lagging). */
-const query = { security: [{ bearer: [] }], contract: { minPosition: true } } as const;
-const QUERY_ERRORS = [...ALWAYS, ...AUTHENTICATED] as const;
+const query = QUERY_ROUTE;
 
 export function queryApi(deps: QueryApiDeps): FastifyPluginAsync {
   return async (root) => {
@@ -66,6 +68,9 @@ export function queryApi(deps: QueryApiDeps): FastifyPluginAsync {
     await app.register(auditRoutes({ store: deps.store }));
 
     await app.register(auditWalletsRoutes({ readDatabase: deps.readDatabase }));
+
+    await app.register(insightsRoutes({ ...deps.insights, readDatabase: deps.readDatabase,
+      cache: deps.cache }));
   };
 }
 
@@ -172,21 +177,4 @@ function getTransfersTransferIdRoute(app: ZodApp, deps: QueryApiDeps): void {
       return transfer;
     },
   );
-}
-
-/** The wallet if the caller may see it: cache first unless a position was demanded. */
-async function visibleWallet(
-  deps: QueryApiDeps,
-  request: FastifyRequest,
-  walletId: string,
-): Promise<WalletView> {
-  const principal = principalOf(request);
-  const fresh = request.headers['x-min-position'] !== undefined;
-  const cached = fresh ? null : await deps.cache.get(walletCacheKey(walletId)).catch(() => null);
-  const wallet = cached
-    ? (JSON.parse(cached) as WalletView)
-    : await findWallet(deps.readDatabase, walletId);
-  if (!wallet) throw notFound();
-  if (wallet.ownerId !== principal.userId && !canReadAnything(principal)) throw notFound();
-  return wallet;
 }

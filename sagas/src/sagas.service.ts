@@ -13,6 +13,7 @@ import type { IntegrationFeed } from '../../shared/ports/integration-feed.port';
 import type { Mailer } from '../../shared/ports/mailer.port';
 import { startNotifications } from './notifications/notifications.process';
 import type { RetryPolicy } from './notifications/retry-policy';
+import { startFraudHints } from './fraud-hints/fraud-hints.process';
 
 export type SagasDeps = Readonly<{
   pool: Pool;
@@ -27,6 +28,8 @@ export type SagasDeps = Readonly<{
    * root chooses Kafka or the event log) and a mailer; without them it does not run.
    */
   notifications?: Readonly<{ feed: IntegrationFeed; mailer: Mailer; retry: RetryPolicy }>;
+  /** FRAUD_AUTO_FREEZE: a fraud hint also freezes the wallet (docs/insights.md). */
+  fraudHints?: Readonly<{ autoFreeze: boolean }>;
 }>;
 
 export function startSagas(deps: SagasDeps): { stop(): Promise<void> } {
@@ -38,13 +41,14 @@ export function startSagas(deps: SagasDeps): { stop(): Promise<void> } {
       return null;
     })
     : null;
+  const fraudHints = startFraudHints({ ...deps, autoFreeze: deps.fraudHints?.autoFreeze ?? false });
   const relay = deps.bus ? startKafkaRelay({ ...deps, bus: deps.bus }) : undefined;
-  const processes = ['hold-expiry', ...(relay ? ['kafka-relay'] : []),
+  const processes = ['hold-expiry', 'fraud-hints', ...(relay ? ['kafka-relay'] : []),
     ...(notifications ? ['notifications'] : [])];
   deps.logger.info({ processes }, 'sagas started');
   return {
     stop: async () => {
-      await Promise.all([holdExpiry.stop(), relay?.stop(),
+      await Promise.all([holdExpiry.stop(), fraudHints.stop(), relay?.stop(),
         notifications?.then((started) => started?.stop())]);
     },
   };

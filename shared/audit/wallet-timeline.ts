@@ -115,6 +115,8 @@ function effectOf(event: WalletEvent, before: WalletState, reasons: Map<string, 
       return { ...NO_EFFECT, detail: event.data.kind };
     case 'WalletUnfrozen':
       return NO_EFFECT;
+    case 'FraudSuspected':
+      return { ...NO_EFFECT, detail: event.data.rules.join(',') };
     default:
       return assertNever(event);
   }

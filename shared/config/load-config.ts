@@ -79,6 +79,8 @@ const ConfigSchema = z.object({
   MAIL_SEND_ATTEMPTS_MAX: z.coerce.number().int().min(1).max(10).default(5),
   MAIL_RETRY_DELAY_MS_MIN: z.coerce.number().int().min(1).max(600_000).default(1_000),
   MAIL_RETRY_DELAY_MS_MAX: z.coerce.number().int().min(1).max(600_000).default(30_000),
+  // The fraud-hints saga also freezes the wallet it suspects (docs/insights.md).
+  FRAUD_AUTO_FREEZE: z.enum(['on', 'off']).default('off'),
   // How often the projector's process refreshes the conservation and projection-lag gauges.
   LEDGER_GAUGES_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
 });

@@ -77,6 +77,16 @@ const SAMPLE_EVENTS: readonly DomainEvent[] = [
     },
   },
   {
+    type: 'FraudSuspected',
+    data: {
+      walletId: ALICE,
+      hintId: 'fraud-hint-1',
+      rules: ['velocity', 'late_night'],
+      summary: '5 payments within 10 minutes',
+      detectedAt: NOW.toISOString(),
+    },
+  },
+  {
     type: 'UserRegistered',
     data: { userId: USER, email: 'aisyah@example.my', name: 'Aisyah', passwordSet: true },
   },

@@ -24,7 +24,7 @@ const TOPIC_SUMMARIES: Readonly<Record<Topic, string>> = {
   'payment-success': 'Money moved by a merchant payment or a card top-up: one message per side.',
   'payment-failed': 'A merchant payment was refused (a business rule); no money moved.',
   'plan-changed': 'A user moved to another plan (FREE or PREMIUM).',
-  'fraud-suspected': 'Reserved for fraud hints on a wallet; no message is published here yet.',
+  'fraud-suspected': 'Fraud hints raised on a wallet by the fraud-hints saga (docs/insights.md).',
 };
 
 /** What each event type on the bus says. */
@@ -34,6 +34,7 @@ const MESSAGE_SUMMARIES: Readonly<Record<string, string>> = {
   TransferRejected: 'A movement out of `walletId` was refused with `code`; nothing moved.',
   HoldPlaced: 'Funds were reserved on `walletId` until captured, released or expired.',
   UserPlanChanged: 'The user `userId` is now on `plan`.',
+  FraudSuspected: 'Recent activity on `walletId` matched the fraud `rules`; nothing moved.',
 };
 
 /** The same conversion as the OpenAPI document (fastify-type-provider-zod), in draft 7. */

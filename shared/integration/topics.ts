@@ -25,7 +25,7 @@ export const ALL_TOPICS: readonly Topic[] = Object.values(TOPICS);
 /**
  * The event types each topic may carry: topicOf chooses among them (by movement kind for
  * movements), and a unit test holds the two together. Consumers and the AsyncAPI document
- * (docs/asyncapi.yaml) read it. `fraud-suspected` carries nothing until FraudSuspected exists.
+ * (docs/asyncapi.yaml) read it.
  */
 export const TOPIC_EVENT_TYPES: Readonly<Record<Topic, readonly DomainEvent['type'][]>> = {
   [TOPICS.transactionCreated]: ['HoldPlaced'],
@@ -34,7 +34,7 @@ export const TOPIC_EVENT_TYPES: Readonly<Record<Topic, readonly DomainEvent['typ
   [TOPICS.paymentSuccess]: ['WalletDebited', 'WalletCredited'],
   [TOPICS.paymentFailed]: ['TransferRejected'],
   [TOPICS.planChanged]: ['UserPlanChanged'],
-  [TOPICS.fraudSuspected]: [],
+  [TOPICS.fraudSuspected]: ['FraudSuspected'],
 };
 
 /** The event types of `topics`, each once: what a follower of those topics reads. */
@@ -70,6 +70,8 @@ export function topicOf(event: DomainEvent): Topic | null {
       return TOPICS.transactionCreated;
     case 'UserPlanChanged':
       return TOPICS.planChanged;
+    case 'FraudSuspected':
+      return TOPICS.fraudSuspected;
     default:
       return null;
   }

@@ -19,6 +19,8 @@ export const WalletTransactionsRow = z.object({
   counterparty_wallet_id: z.string().nullable(),
   status: z.enum(['completed', 'failed']),
   note: z.string().nullable(),
+  /** A payment's merchant reference (migrations/0013_transaction_references.sql). */
+  reference: z.string().nullable(),
   created_at: z.date(),
 });
 export type WalletTransactionsRow = z.infer<typeof WalletTransactionsRow>;

@@ -3,7 +3,7 @@
 // so the `subscriber` label of the subscription metrics stays bounded; a new saga or relay
 // adds its name here. The integration feed over the event log (shared/integration/
 // event-log.feed.ts) follows it once per consumer group, as `feed-<group>`.
-export const FEED_GROUPS = ['notifications', 'fraud-hints'] as const;
+export const FEED_GROUPS = ['notifications'] as const;
 export type FeedGroup = (typeof FEED_GROUPS)[number];
 export const feedSubscriberName = (group: string): string => `feed-${group}`;
 
@@ -11,6 +11,6 @@ export const SAGA_SUBSCRIBER_NAMES = [
   'hold-expiry',
   'kafka-relay',
   'feed-notifications',
-  'feed-fraud-hints',
+  'fraud-hints',
 ] as const;
 export type SagaSubscriberName = (typeof SAGA_SUBSCRIBER_NAMES)[number];

@@ -12,6 +12,7 @@ import {
 import { notificationMetrics } from './notification-metrics';
 import { storageMetrics } from './storage-metrics';
 import { relayMetrics } from './relay-metrics';
+import { insightMetrics } from './insight-metrics';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -32,6 +33,7 @@ export function createMetrics() {
     ...storageMetrics(registry),
     ...relayMetrics(registry),
     ...notificationMetrics(registry),
+    ...insightMetrics(registry),
   };
   startAtZero(metrics);
   return metrics;

@@ -54,6 +54,12 @@ export const aPlanChanged = (user = `u-${randomUUID()}`): UserEvent => ({
   data: { userId: userId(user), plan: 'PREMIUM', reason: 'subscription_created' },
 }) as UserEvent;
 
+export const aFraudSuspected = (wallet: WalletId): WalletEvent => ({
+  type: 'FraudSuspected',
+  data: { walletId: wallet, hintId: `fh-${randomUUID()}`, rules: ['velocity'],
+    summary: '5 payments within 10 minutes', detectedAt: OCCURRED_AT },
+}) as WalletEvent;
+
 /** A wallet event that moves no money: it stays off the bus. */
 export const aWalletFrozen = (wallet: WalletId): WalletEvent => ({
   type: 'WalletFrozen',
@@ -70,6 +76,7 @@ export function everyIntegrationEvent(wallet: WalletId): DomainEvent[] {
     ]),
     aHoldPlaced(wallet),
     aPlanChanged(),
+    aFraudSuspected(wallet),
   ];
 }
 

@@ -2,6 +2,7 @@
 // holds and its history. No I/O; the applier (wallets.projection.ts) loads and writes rows.
 // Paired assertions: the read model must agree with the aggregate's own arithmetic.
 import { assert, assertNever } from '../../../shared/errors/assert';
+import { HISTORY_KIND } from '../../../shared/domain/insights/movement';
 import type { WalletEvent } from '../../../shared/domain/wallet/wallet.events';
 import type { ProjectedHold, ProjectedTransaction, ProjectedWallet } from './projected-wallet';
 
@@ -13,14 +14,6 @@ export type WalletEventEffects = {
   hold?: ProjectedHold;
   transaction?: ProjectedTransaction;
 };
-
-const HISTORY_KIND = {
-  transfer: 'transfer',
-  payment: 'payment',
-  adjustment: 'adjustment',
-  hold_capture: 'hold',
-  top_up: 'top_up',
-} as const;
 
 export function projectWalletEvent(
   wallet: ProjectedWallet | null,
@@ -85,6 +78,9 @@ export function projectWalletEvent(
       return { wallet: { ...next, status: 'active' } };
     case 'WalletClosed':
       return { wallet: { ...next, status: 'closed' } };
+    case 'FraudSuspected':
+      // No balance change and no history row (it is not a movement); only the version moves.
+      return { wallet: next };
     default:
       return assertNever(event);
   }
@@ -140,6 +136,7 @@ function movement(
       counterpartyWalletId,
       status: failed ? 'failed' : 'completed',
       note: note ?? null,
+      reference: event.data.reference ?? null,
       createdAt: context.recordedAt,
     },
   };

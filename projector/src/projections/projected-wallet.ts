@@ -39,5 +39,7 @@ export type ProjectedTransaction = {
   counterpartyWalletId: string | null;
   status: 'completed' | 'failed';
   note: string | null;
+  /** A payment's merchant reference (migrations/0013_transaction_references.sql). */
+  reference: string | null;
   createdAt: Date;
 };

@@ -122,10 +122,10 @@ export async function writeTransactions(
   await client.query(
     `insert into ${table} (wallet_id, stream_version, transaction_id, kind, direction, amount,
                            currency, balance_after, counterparty_wallet_id, status, note,
-                           created_at)
+                           created_at, reference)
      select * from unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],
                           $6::bigint[], $7::text[], $8::bigint[], $9::text[], $10::text[],
-                          $11::text[], $12::timestamptz[])
+                          $11::text[], $12::timestamptz[], $13::text[])
      on conflict do nothing`,
     [
       rows.map((r) => r.walletId),
@@ -140,6 +140,7 @@ export async function writeTransactions(
       rows.map((r) => r.status),
       rows.map((r) => r.note),
       rows.map((r) => r.createdAt),
+      rows.map((r) => r.reference),
     ],
   );
 }

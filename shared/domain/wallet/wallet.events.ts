@@ -155,6 +155,26 @@ export const transferRejected = defineEvent(
   }),
 );
 
+/** Longest fraud-hint summary, in characters. */
+export const FRAUD_SUMMARY_LENGTH_MAX = 500;
+
+/**
+ * The fraud-hints saga judged the wallet's recent spending suspicious (the rules of
+ * shared/domain/insights/fraud-rules.ts, named in `rules`). Moves no money and changes no
+ * state the deciders read: it is a record for the owner, admins and notifications. Rule
+ * names are snake_case words rather than an enum, so a new rule needs no new version.
+ */
+export const fraudSuspected = defineEvent(
+  'FraudSuspected',
+  z.strictObject({
+    walletId: WalletIdSchema,
+    hintId: z.string().min(1).max(100),
+    rules: z.array(z.string().regex(/^[a-z][a-z_]{0,39}$/)).min(1).max(10),
+    summary: z.string().min(1).max(FRAUD_SUMMARY_LENGTH_MAX),
+    detectedAt: InstantSchema,
+  }),
+);
+
 export const walletEventDefinitions = [
   walletOpened,
   walletDebited,
@@ -167,6 +187,7 @@ export const walletEventDefinitions = [
   walletUnfrozen,
   walletClosed,
   transferRejected,
+  fraudSuspected,
 ] as const;
 
 export type WalletOpened = EventOf<typeof walletOpened>;
@@ -180,5 +201,6 @@ export type WalletFrozen = EventOf<typeof walletFrozen>;
 export type WalletUnfrozen = EventOf<typeof walletUnfrozen>;
 export type WalletClosed = EventOf<typeof walletClosed>;
 export type TransferRejected = EventOf<typeof transferRejected>;
+export type FraudSuspected = EventOf<typeof fraudSuspected>;
 export type WalletEvent = EventOf<(typeof walletEventDefinitions)[number]>;
 export type WalletEventType = WalletEvent['type'];

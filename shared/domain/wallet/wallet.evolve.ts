@@ -65,6 +65,8 @@ export function evolveWallet(state: WalletState, event: WalletEvent): WalletStat
       return { ...state, status: 'closed' };
     case 'TransferRejected':
       return state; // History only: a rejection moves nothing.
+    case 'FraudSuspected':
+      return state; // A record for people: no decision reads it.
     default:
       return assertNever(event);
   }

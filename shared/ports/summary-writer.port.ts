@@ -1,0 +1,14 @@
+// The summary writer port: turns a month's aggregate facts into a readable paragraph. The
+// template writer is pure (shared/domain/insights/summary-facts.ts); an LLM adapter calls an
+// OpenAI-compatible endpoint. The facts hold aggregates only, never a name, e-mail or id,
+// so whatever receives them learns nothing that identifies a customer.
+// Invariants: `write` resolves or rejects within the caller's signal (the insights route
+// aborts it at SUMMARY_TIMEOUT_MS and falls back to the template); it has no side effect
+// on the ledger, so a retry or a fallback is always safe.
+import type { SummaryFacts } from '../domain/insights/summary-facts';
+
+export type { SummaryFacts };
+
+export interface SummaryWriter {
+  write(facts: SummaryFacts, options: { signal: AbortSignal }): Promise<string>;
+}
