@@ -1,5 +1,7 @@
-// Mailer over SMTP with nodemailer (SMTP_URL): one connection per message, no pool, so a
-// server restart between sends costs nothing.
+// Mailer over SMTP with nodemailer (SMTP_URL), on a pool of connections: opening one costs
+// ~100 ms against the test server here, a send on an open one ~2 ms (docs/operations.md,
+// "Benchmarks"). A connection the server dropped (a restart) fails its next send as
+// `unreachable`, which the saga retries on a fresh connection.
 // Guarantee for a repeated id: none beyond the Message-ID. SMTP has no idempotency, so a
 // message sent twice (a retry after a timeout that in fact delivered) arrives twice, carrying
 // the same Message-ID header; the saga's recorded outcome is what keeps re-sends rare.
@@ -16,6 +18,8 @@ import { messageIdFor } from './message-id';
 /** Give up on a silent server well before the saga's own retry timer. */
 export const SMTP_CONNECTION_TIMEOUT_MS = 10_000;
 export const SMTP_SOCKET_TIMEOUT_MS = 30_000;
+/** nodemailer's default; the saga sends one mail at a time per process today. */
+export const SMTP_CONNECTIONS_MAX = 5;
 
 export type SmtpMailerOptions = Readonly<{
   /** e.g. `smtp://127.0.0.1:1025` or `smtps://user:pass@mail.example.com`. */
@@ -36,6 +40,8 @@ export class SmtpMailer implements Mailer {
       auth: url.username
         ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
         : undefined,
+      pool: true,
+      maxConnections: SMTP_CONNECTIONS_MAX,
       connectionTimeout: SMTP_CONNECTION_TIMEOUT_MS,
       greetingTimeout: SMTP_CONNECTION_TIMEOUT_MS,
       socketTimeout: SMTP_SOCKET_TIMEOUT_MS,
