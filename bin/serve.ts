@@ -20,6 +20,8 @@ import { RateLimiter } from '../shared/http/rate-limiter';
 import type { Cache } from '../shared/ports/cache.port';
 import { resolveJwtSecret } from '../shared/runtime/jwt-secret';
 import { openRuntime, type Runtime } from './runtime/runtime';
+import { openPayments } from './runtime/payments';
+import { simulatorRoutes } from '../shared/adapters/payments/simulator.routes';
 import { startLedgerGauges } from '../shared/telemetry/ledger-gauges';
 import { commandApi } from '../command-api/src/command-api.plugin';
 import { bootstrapSystemAccounts } from '../command-api/src/bootstrap-system-accounts';
@@ -55,6 +57,10 @@ export async function startServer(
     trustProxy: config.TRUST_PROXY,
   });
   await healthRoutes(app, runtime);
+  let url = `http://${config.HOST}:${config.PORT}`;
+  const serverUrl = () => url;
+  const { payments, simulator } = await openPayments(config, pool, serverUrl);
+  if (simulator) await registerService(app, simulatorRoutes(simulator, serverUrl));
   if (names.includes('command-api')) {
     await bootstrapSystemAccounts(store, new Date());
     const refreshTokens = new RefreshTokenStore({ pool, accessTokenTtlMs });
@@ -65,6 +71,8 @@ export async function startServer(
       sessions,
       accessTokenTtlMs,
       authenticate,
+      payments,
+      logger,
       ...(config.RATE_LIMITS === 'on'
         ? { rateLimits: createRateLimits(runtime, sharedCache) }
         : {}),
@@ -88,7 +96,7 @@ export async function startServer(
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  const url = `http://${config.HOST}:${port}`;
+  url = `http://${config.HOST}:${port}`;
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {

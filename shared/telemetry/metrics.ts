@@ -9,6 +9,7 @@ import {
   BACKGROUND_COMMAND_NAMES, COMMAND_NAMES, COMMAND_OUTCOMES, CURRENCY_CODES, EVENT_TYPES,
   PROJECTION_NAMES, RATE_LIMITED_ROUTES, SAGA_SUBSCRIBER_NAMES,
 } from './metric-labels';
+import { paymentMetrics } from './payment-metrics';
 import { storageMetrics } from './storage-metrics';
 
 export type Metrics = ReturnType<typeof createMetrics>;
@@ -28,6 +29,7 @@ export function createMetrics() {
     ...requestMetrics(registry),
     ...ledgerMetrics(registry),
     ...storageMetrics(registry),
+    ...paymentMetrics(registry),
   };
   startAtZero(metrics);
   return metrics;

@@ -23,18 +23,19 @@ export type StripePaymentsOptions = Readonly<{
   secretKey: string;
   webhookSecret: string;
   apiBase?: string;
-  /** Where Checkout sends the customer back to (our server's URL). */
-  returnUrl: string;
+  /** Where Checkout sends the customer back to (our server's URL, known once it listens). */
+  returnUrl: () => string;
 }>;
 
 export function createStripePayments(options: StripePaymentsOptions): PaymentsPort {
   const stripe = new Stripe(options.secretKey, stripeClientOptions(options.apiBase));
-  const returnUrl = options.returnUrl;
+  const { returnUrl } = options;
   return {
     name: 'stripe',
-    createTopUpCheckout: (request) => unavailableOnOutage(() => topUp(stripe, returnUrl, request)),
+    createTopUpCheckout: (request) =>
+      unavailableOnOutage(() => topUp(stripe, returnUrl(), request)),
     createPremiumCheckout: (request) =>
-      unavailableOnOutage(() => premium(stripe, returnUrl, request)),
+      unavailableOnOutage(() => premium(stripe, returnUrl(), request)),
     listCheckoutSessions: (query) =>
       unavailableOnOutage(async (): Promise<CheckoutSessionPage> => {
         const page = await stripe.checkout.sessions.list({
