@@ -19,6 +19,7 @@ import { readModelsOf, reads } from './route-read-models';
 import { findTransfer, findWallet, listWallets, type WalletView } from './wallet-queries';
 import { auditRoutes } from './audit.routes';
 import { auditWalletsRoutes } from './audit-wallets.routes';
+import { topUpQueryRoutes } from './top-ups.routes';
 import {
   historyCsv, historyPage, HistoryQuerySchema, movementById, wantsCsv,
 } from './history.handlers';
@@ -66,6 +67,8 @@ export function queryApi(deps: QueryApiDeps): FastifyPluginAsync {
     await app.register(auditRoutes({ store: deps.store }));
 
     await app.register(auditWalletsRoutes({ readDatabase: deps.readDatabase }));
+
+    await app.register(topUpQueryRoutes({ readDatabase: deps.readDatabase }));
   };
 }
 

@@ -44,6 +44,8 @@ export async function requestTopUp(
   const topUpId = toTopUpId(ctx.seed);
   const amount = money(request.currency, request.amountMinor);
   await recordRequest(deps, { ...request, topUpId }, ctx);
+  // The saga's cached state predates the request's own event: read the stream again.
+  deps.topUps.forget(topUpId);
   const link = await deps.payments.createTopUpCheckout({
     topUpId,
     walletId: request.walletId,
