@@ -117,7 +117,7 @@ test('forged, stale and re-serialized deliveries: 400 invalid_signature, nothing
   });
   for (const answer of [forged, stale, tampered, unsigned]) {
     expect(answer.status).toBe(400);
-    expect((await answer.json()).code).toBe('invalid_signature');
+    expect(((await answer.json()) as { code: string }).code).toBe('invalid_signature');
   }
   expect((await topUpCredits(app, walletId)).filter((line) => line.endsWith(topUpId))).toEqual([]);
   expect(await topUpStatus(app, alice, topUpId, position)).toBe('pending');
