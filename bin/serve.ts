@@ -174,7 +174,11 @@ function startBackgroundServices(
       intervalMs: config.HOLD_EXPIRY_INTERVAL_MS,
       batchSizeMax: config.HOLD_EXPIRY_BATCH_SIZE_MAX,
     };
-    const sagas = startSagas({ pool, store, logger, metrics, holdExpiry });
+    const topUpExpiry = {
+      intervalMs: config.TOPUP_EXPIRY_INTERVAL_MS,
+      expirySeconds: config.TOPUP_EXPIRY_SECONDS,
+    };
+    const sagas = startSagas({ pool, store, logger, metrics, holdExpiry, topUpExpiry });
     stops.unshift(() => sagas.stop());
   }
 }

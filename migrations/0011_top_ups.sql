@@ -20,8 +20,7 @@ create table rm_top_ups (
 -- TOPUP_EXPIRY_SECONDS. `requested_at` is the event's recorded instant (database clock).
 create table saga_topup_open (
   top_up_id text primary key,
-  requested_at timestamptz not null,
-  session_created boolean not null default false
+  requested_at timestamptz not null
 );
 create index saga_topup_open_due on saga_topup_open (requested_at, top_up_id);
 

@@ -8,6 +8,7 @@ import type { EventStore } from '../../shared/ports/event-store.port';
 import type { Logger } from '../../shared/telemetry/logger';
 import type { Metrics } from '../../shared/telemetry/metrics';
 import { startHoldExpiry } from './hold-expiry/hold-expiry.process';
+import { startTopUpExpiry } from './topup/top-up-expiry.process';
 
 export type SagasDeps = Readonly<{
   pool: Pool;
@@ -15,10 +16,16 @@ export type SagasDeps = Readonly<{
   logger: Logger;
   metrics: Metrics;
   holdExpiry: Readonly<{ intervalMs: number; batchSizeMax: number }>;
+  topUpExpiry: Readonly<{ intervalMs: number; expirySeconds: number }>;
 }>;
 
 export function startSagas(deps: SagasDeps): { stop(): Promise<void> } {
   const holdExpiry = startHoldExpiry({ ...deps, ...deps.holdExpiry });
-  deps.logger.info({ processes: ['hold-expiry'] }, 'sagas started');
-  return { stop: () => holdExpiry.stop() };
+  const topUpExpiry = startTopUpExpiry({ ...deps, ...deps.topUpExpiry });
+  deps.logger.info({ processes: ['hold-expiry', 'topup-expiry'] }, 'sagas started');
+  return {
+    stop: async () => {
+      await Promise.all([holdExpiry.stop(), topUpExpiry.stop()]);
+    },
+  };
 }
