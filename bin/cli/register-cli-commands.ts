@@ -12,6 +12,7 @@ import { projectionsRebuild } from './projections-rebuild.command';
 import { projectionsStatus } from './projections-status.command';
 import { projectionsVerify } from './projections-verify.command';
 import { usersGrantRole } from './users-grant-role.command';
+import { stripeReconcile } from './stripe-reconcile.command';
 
 const JSON_FLAG = ['--json', 'print one JSON document on stdout'] as const;
 
@@ -19,6 +20,7 @@ export function registerCliCommands(program: Command): void {
   registerProjections(program);
   registerAudit(program);
   registerUsers(program);
+  registerStripe(program);
 }
 
 function registerProjections(program: Command): void {
@@ -65,4 +67,15 @@ function registerUsers(program: Command): void {
     .option(...JSON_FLAG)
     .action((email: string, role: string, options: OutputOptions) =>
       runCliCommand(options, () => usersGrantRole(email, role)));
+}
+
+function registerStripe(program: Command): void {
+  const stripe = program.command('stripe').description('card payments (Stripe or the simulator)');
+  stripe.command('reconcile')
+    .description('credit every paid top-up session since an instant whose webhook never came; '
+      + 'safe to repeat')
+    .requiredOption('--since <instant>', 'sessions created at or after it, RFC 3339 with an offset')
+    .option(...JSON_FLAG)
+    .action((options: OutputOptions & { since: string }) =>
+      runCliCommand(options, () => stripeReconcile(options.since)));
 }
