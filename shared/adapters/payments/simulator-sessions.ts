@@ -82,11 +82,15 @@ export async function findSession(pool: Pool, id: string): Promise<SimulatorSess
   return row ? toSession(row) : null;
 }
 
-/** Pay: an open session becomes complete and paid; a paid one stays as it is. */
+/**
+ * Pay: an open session becomes complete and paid; a paid one stays as it is. A cancelled one
+ * cannot be paid any more: its top-up waits for the local timeout, and money taken after that
+ * could not be credited (the saga is forward-only).
+ */
 export async function markPaid(pool: Pool, id: string): Promise<SimulatorSession | null> {
   await pool.query(
     `update payments_simulator_sessions set status = 'complete', payment_status = 'paid'
-      where session_id = $1 and status = 'open'`,
+      where session_id = $1 and status = 'open' and not cancelled`,
     [id],
   );
   return findSession(pool, id);
