@@ -77,6 +77,14 @@ test('reconcile refuses a malformed --since with exit 2', async () => {
   expect(run.code).toBe(2);
 });
 
+test('tng projections verify and rebuild top_ups agree with the live read model', async () => {
+  const verify = await runTng(app.db.url, 'projections', 'verify', 'top_ups');
+  expect(verify.code).toBe(0);
+  const rebuild = await runTng(app.db.url, 'projections', 'rebuild', 'top_ups');
+  expect(rebuild.code).toBe(0);
+  expect((await runTng(app.db.url, 'projections', 'verify', 'top_ups')).code).toBe(0);
+});
+
 test('conservation: the clearing account holds minus everything credited', async () => {
   expect(await clearingBalance(app)).toBe(-2000n);
 });
