@@ -30,7 +30,12 @@ export async function stripeReconcile(since: string): Promise<CommandResult> {
     const credited = report.lines.filter((line) => line.action === 'credited');
     const flagged = report.lines.filter((line) => NEEDS_OPERATOR.has(line.action));
     return {
-      json: { since: from.toISOString(), sessions: report.sessions, credited: credited.length, lines: report.lines },
+      json: {
+        since: from.toISOString(),
+        sessions: report.sessions,
+        credited: credited.length,
+        lines: report.lines,
+      },
       human: () => humanReport(from, report.sessions, report.lines),
       exitCode: flagged.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK,
     };

@@ -64,7 +64,11 @@ export interface PaymentsPort {
     limit: number;
   }): Promise<CheckoutSessionPage>;
   /** Checks `Stripe-Signature` over the raw body as received (300 s tolerance). */
-  verifyWebhook(rawBody: Buffer, signatureHeader: string | undefined, now: Date): WebhookVerification;
+  verifyWebhook(
+    rawBody: Buffer,
+    signatureHeader: string | undefined,
+    now: Date,
+  ): WebhookVerification;
 }
 
 /** The processor could not be reached, timed out or answered 5xx: answer 503, retry later. */

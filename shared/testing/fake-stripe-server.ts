@@ -93,6 +93,7 @@ function sessionOf(form: ReturnType<typeof parseFormBody>, id: string): FakeSess
   const amount = formString(item.unit_amount);
   const metadata = formObject(form.metadata) as Record<string, string>;
   const subscription = formObject(form.subscription_data);
+  const subscriptionMetadata = formObject(subscription.metadata) as Record<string, string>;
   return {
     id,
     object: 'checkout.session',
@@ -105,7 +106,7 @@ function sessionOf(form: ReturnType<typeof parseFormBody>, id: string): FakeSess
     currency: formString(item.currency) ?? null,
     payment_intent: null,
     ...(subscription.metadata
-      ? { subscription_data: { metadata: formObject(subscription.metadata) as Record<string, string> } }
+      ? { subscription_data: { metadata: subscriptionMetadata } }
       : {}),
     created: Math.floor(Date.now() / 1000),
     url: `https://checkout.stripe.test/c/pay/${id}`,

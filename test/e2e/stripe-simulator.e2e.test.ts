@@ -5,7 +5,7 @@
 // The premium checkout pays through the same page and makes the user PREMIUM.
 import { call, openWallet, signUp, type Reply, type User } from '../support/api';
 import { eventually } from '../support/ledger-checks';
-import { clearingBalance, requestTopUp, topUpBecomes, topUpCredits, topUpStatus } from '../support/stripe-flow';
+import { clearingBalance, requestTopUp, topUpBecomes, topUpCredits, creditsFor, topUpStatus } from '../support/stripe-flow';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 let app: TestApp;
@@ -53,7 +53,7 @@ test('Cancel leaves the top-up pending, then the local timeout expires it', asyn
     15_000,
   );
   expect((await press(checkoutUrl, 'pay')).text).toContain('cannot be paid');
-  expect((await topUpCredits(app, walletId)).filter((line) => line.endsWith(topUpId))).toEqual([]);
+  expect(await creditsFor(app, walletId, topUpId)).toEqual([]);
 });
 
 test('premium through the simulator: Pay makes the user PREMIUM', async () => {

@@ -9,7 +9,7 @@ import { runTng } from '../support/ledger-checks';
 import { startReplyDroppingProxy } from '../support/reply-dropping-proxy';
 import {
   checkoutWebhook, clearingBalance, requestTopUp, sendWebhook, stripeEnv, topUpBecomes,
-  topUpCredits, WEBHOOK_SECRET,
+  topUpCredits, creditsFor, WEBHOOK_SECRET,
 } from '../support/stripe-flow';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -61,7 +61,7 @@ test('reconcile credits a paid session whose webhook never came; a second run do
   const report = JSON.parse(first.stdout);
   expect(report.credited).toBe(1);
   expect(report.lines).toContainEqual({ sessionId: session.id, topUpId, action: 'credited' });
-  expect((await topUpCredits(app, walletId)).filter((line) => line.endsWith(topUpId))).toHaveLength(1);
+  expect(await creditsFor(app, walletId, topUpId)).toHaveLength(1);
   await topUpBecomes(app, alice, topUpId, 'completed');
 
   const second = await runTng(app.db.url, 'stripe', 'reconcile', '--since', since);
@@ -69,7 +69,7 @@ test('reconcile credits a paid session whose webhook never came; a second run do
   expect(second.stdout).toMatch(/nothing to credit/);
   const late = await sendWebhook(app, checkoutWebhook(session, 'checkout.session.completed'));
   expect(await late.json()).toEqual({ received: true, outcome: 'duplicate' });
-  expect((await topUpCredits(app, walletId)).filter((line) => line.endsWith(topUpId))).toHaveLength(1);
+  expect(await creditsFor(app, walletId, topUpId)).toHaveLength(1);
 });
 
 test('reconcile refuses a malformed --since with exit 2', async () => {

@@ -40,7 +40,11 @@ export function checkoutWebhook(
   return JSON.stringify(stripeEvent(eventId, type, { ...session, ...overrides }));
 }
 
-export const sendWebhook = (app: TestApp, body: string, options: { timestamp?: number; signature?: string } = {}) =>
+export const sendWebhook = (
+  app: TestApp,
+  body: string,
+  options: { timestamp?: number; signature?: string } = {},
+) =>
   deliverWebhook(`${app.url}/v1/webhooks/stripe`, body, WEBHOOK_SECRET, options);
 
 /** The top-up's public status; with `position`, once the read models include it. */
@@ -69,6 +73,10 @@ export async function topUpCredits(app: TestApp, walletId: string): Promise<stri
     .filter((event) => event.type === 'WalletCredited' && event.data.movementKind === 'top_up')
     .map((event) => `WalletCredited ${String(event.data.amountMinor)} ${String(event.data.movementId)}`);
 }
+
+/** The top-up credits of one top-up on the wallet (at most one, whatever Stripe did). */
+export const creditsFor = async (app: TestApp, walletId: string, topUpId: string) =>
+  (await topUpCredits(app, walletId)).filter((line) => line.endsWith(topUpId));
 
 /** The clearing account's balance from its events (it goes negative as wallets are credited). */
 export async function clearingBalance(app: TestApp, currency = 'MYR'): Promise<bigint> {

@@ -59,7 +59,10 @@ export async function applySubscriptionEvent(
 }
 
 async function planReasons(deps: PaymentDeps, streamId: string): Promise<string[]> {
-  const recorded = await deps.store.readStream(streamId, { fromVersion: 1n, limit: USER_EVENTS_READ_MAX });
+  const recorded = await deps.store.readStream(streamId, {
+    fromVersion: 1n,
+    limit: USER_EVENTS_READ_MAX,
+  });
   return recorded.flatMap((stored) => {
     if (stored.type !== 'UserPlanChanged') return [];
     const event = userEventOf(stored);

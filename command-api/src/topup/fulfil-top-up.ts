@@ -112,7 +112,8 @@ function chargedMatches(
   charged: ChargedAmount,
   amount: Readonly<{ currency: CurrencyCode; amountMinor: bigint }>,
 ): boolean {
-  const amountOk = charged.amountTotalMinor === null || charged.amountTotalMinor === amount.amountMinor;
+  const total = charged.amountTotalMinor;
+  const amountOk = total === null || total === amount.amountMinor;
   const currencyOk = charged.currency === null || charged.currency === amount.currency;
   return amountOk && currencyOk;
 }

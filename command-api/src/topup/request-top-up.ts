@@ -27,7 +27,11 @@ import { appendTo } from '../new-events';
 import { loadOwnerPlan, loadOwnWallet } from '../handlers/wallet-owners';
 import type { PaymentDeps } from './payment-deps';
 
-export type TopUpRequest = Readonly<{ walletId: string; amountMinor: bigint; currency: CurrencyCode }>;
+export type TopUpRequest = Readonly<{
+  walletId: string;
+  amountMinor: bigint;
+  currency: CurrencyCode;
+}>;
 
 export async function requestTopUp(
   deps: PaymentDeps,
@@ -83,7 +87,8 @@ async function recordRequest(
   const wallet = await loadOwnWallet(deps, request.walletId, ctx.callerId);
   const amount = money(request.currency, request.amountMinor);
   const walletId = toWalletId(request.walletId);
-  checkTopUpRequest({ walletId, amount, plan: await loadOwnerPlan(deps, wallet.state) }, wallet.state);
+  const plan = await loadOwnerPlan(deps, wallet.state);
+  checkTopUpRequest({ walletId, amount, plan }, wallet.state);
   const saga = await deps.topUps.load(request.topUpId);
   const input = { type: 'RequestTopUp', topUpId: request.topUpId, walletId, amount, now: ctx.now } as const;
   const events = nextAction(input, saga.state);

@@ -51,11 +51,9 @@ function postWalletsWalletIdTopUpsRoute(app: ZodApp, deps: PaymentDeps): void {
     async (request, reply) => {
       const ctx = commandContext(deps, request, true);
       const { body } = request;
-      const result = await requestTopUp(
-        deps,
-        { walletId: request.params.walletId, amountMinor: BigInt(body.amount), currency: body.currency },
-        ctx,
-      );
+      const { walletId } = request.params;
+      const topUp = { walletId, amountMinor: BigInt(body.amount), currency: body.currency };
+      const result = await requestTopUp(deps, topUp, ctx);
       return sendCommandReply(reply, result);
     },
   );

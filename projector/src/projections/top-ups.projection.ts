@@ -53,7 +53,8 @@ export const topUpsProjection: Projection = {
   apply: async (client: PoolClient, events: readonly RecordedEvent[], tables: TableNames) => {
     const sagaEvents = events.filter((event) => event.streamId.startsWith(TOPUP_STREAM_PREFIX));
     if (sagaEvents.length === 0) return;
-    const ids = [...new Set(sagaEvents.map((event) => event.streamId.slice(TOPUP_STREAM_PREFIX.length)))];
+    const idOf = (event: RecordedEvent) => event.streamId.slice(TOPUP_STREAM_PREFIX.length);
+    const ids = [...new Set(sagaEvents.map(idOf))];
     const loaded = await client.query(
       `select * from ${tables.rm_top_ups} where top_up_id = any($1)`,
       [ids],
@@ -71,10 +72,11 @@ export const topUpsProjection: Projection = {
     );
     const dirty = new Map<string, ProjectedTopUp>();
     for (const recorded of sagaEvents) {
-      const id = recorded.streamId.slice(TOPUP_STREAM_PREFIX.length);
+      const id = idOf(recorded);
       const row = rows.get(id) ?? null;
       if (row && recorded.streamVersion <= row.version) continue;
-      const next = projectTopUp(row, decodeTopUpEvent(recorded), recorded.streamVersion, recorded.recordedAt);
+      const event = decodeTopUpEvent(recorded);
+      const next = projectTopUp(row, event, recorded.streamVersion, recorded.recordedAt);
       rows.set(id, next);
       dirty.set(id, next);
     }

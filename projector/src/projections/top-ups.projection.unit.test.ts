@@ -13,7 +13,10 @@ const requested: TopUpEvent = {
   data: { topUpId: ID, walletId: walletId('w-1'), currency: 'MYR', amountMinor: 700n, requestedAt: at },
 };
 const fold = (...events: TopUpEvent[]) =>
-  events.reduce<ProjectedTopUp | null>((row, event, index) => projectTopUp(row, event, BigInt(index + 1), AT), null);
+  events.reduce<ProjectedTopUp | null>(
+    (row, event, index) => projectTopUp(row, event, BigInt(index + 1), AT),
+    null,
+  );
 
 test('requested, session, paid: pending; credited: completed', () => {
   const session: TopUpEvent = {

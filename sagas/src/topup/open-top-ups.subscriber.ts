@@ -28,6 +28,9 @@ async function writeOpenTopUps(client: PoolClient, changes: OpenTopUpChanges): P
     `insert into saga_topup_open (top_up_id, requested_at)
      select * from unnest($1::text[], $2::timestamptz[])
      on conflict (top_up_id) do nothing`,
-    [changes.started.map((t) => t.topUpId), changes.started.map((t) => t.requestedAt.toISOString())],
+    [
+      changes.started.map((open) => open.topUpId),
+      changes.started.map((open) => open.requestedAt.toISOString()),
+    ],
   );
 }

@@ -55,8 +55,9 @@ async function expireTopUp(deps: TopUpSweepDeps, topUpId: string, now: Date): Pr
     metadata,
   }));
   try {
+    const streamId = topUpStreamId(saga.state.topUpId);
     const result = await deps.store.append({
-      streams: [{ streamId: topUpStreamId(saga.state.topUpId), expectedVersion: saga.version, events: newEvents }],
+      streams: [{ streamId, expectedVersion: saga.version, events: newEvents }],
     });
     if (!result.position) return false;
   } catch (error) {

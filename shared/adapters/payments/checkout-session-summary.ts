@@ -39,6 +39,10 @@ export function summaryOf(session: StripeSessionObject): CheckoutSessionSummary 
   };
 }
 
-function oneOf<T extends string>(value: string | null | undefined, allowed: readonly T[], fallback: T): T {
+function oneOf<T extends string>(
+  value: string | null | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   return allowed.find((candidate) => candidate === value) ?? fallback;
 }

@@ -37,7 +37,8 @@ export function simulatorRoutes(
     const app = withZod(scope);
     const { pool } = payments;
     app.get('/simulator/checkout/:sessionId', { schema: schema('Simulated checkout page') },
-      async (request, reply) => html(reply, await found(findSession(pool, request.params.sessionId))));
+      async (request, reply) =>
+        html(reply, await found(findSession(pool, request.params.sessionId))));
     app.post('/simulator/checkout/:sessionId/pay', { schema: schema('Pay: sends the signed webhook') },
       async (request, reply) => {
         const session = await found(markPaid(pool, request.params.sessionId));

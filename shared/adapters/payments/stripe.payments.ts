@@ -51,7 +51,11 @@ export function createStripePayments(options: StripePaymentsOptions): PaymentsPo
   };
 }
 
-async function topUp(stripe: Stripe, returnUrl: string, request: TopUpCheckoutRequest): Promise<CheckoutLink> {
+async function topUp(
+  stripe: Stripe,
+  returnUrl: string,
+  request: TopUpCheckoutRequest,
+): Promise<CheckoutLink> {
   const { amountMinor, currency } = request.amount;
   assert(amountMinor <= BigInt(Number.MAX_SAFE_INTEGER), 'Stripe takes amounts as integers');
   const metadata = { topUpId: request.topUpId, walletId: request.walletId };

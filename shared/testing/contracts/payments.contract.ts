@@ -30,8 +30,11 @@ export function paymentsContract(adapterName: string, start: () => Promise<Payme
         topUpId, walletId: 'w-alice', amount: money('MYR', 1050n), idempotencyKey: `topup-checkout-${key}`,
       }).then((link) => ({ ...link, topUpId }));
     };
-    const listAll = async (): Promise<CheckoutSessionSummary[]> =>
-      [...(await subject.payments.listCheckoutSessions({ createdSince: new Date(0), limit: 100 })).sessions];
+    const list = (limit: number, startingAfter?: string, createdSince = new Date(0)) =>
+      subject.payments.listCheckoutSessions({
+        createdSince, limit, ...(startingAfter ? { startingAfter } : {}),
+      });
+    const listAll = async (): Promise<CheckoutSessionSummary[]> => [...(await list(100)).sessions];
 
     test('the same idempotency key gives the same session; another key another', async () => {
       const key = randomUUID();
@@ -68,17 +71,14 @@ export function paymentsContract(adapterName: string, start: () => Promise<Payme
     test('listing pages newest first without gaps or repeats, from a lower bound', async () => {
       const created = [];
       for (let i = 0; i < 3; i += 1) created.push((await topUp()).sessionId);
-      const first = await subject.payments.listCheckoutSessions({ createdSince: new Date(0), limit: 2 });
+      const first = await list(2);
       expect(first.hasMore).toBe(true);
-      const second = await subject.payments.listCheckoutSessions({
-        createdSince: new Date(0), limit: 2, startingAfter: first.sessions.at(-1)!.id,
-      });
+      const second = await list(2, first.sessions.at(-1)!.id);
       expect(second.hasMore).toBe(false);
       const ids = [...first.sessions, ...second.sessions].map((session) => session.id);
       expect([...ids].sort()).toEqual([...created].sort());
       const future = new Date(Date.now() + 3_600_000);
-      expect((await subject.payments.listCheckoutSessions({ createdSince: future, limit: 10 })).sessions)
-        .toEqual([]);
+      expect((await list(10, undefined, future)).sessions).toEqual([]);
     });
 
     test('a webhook verifies only when signed over the exact bytes, within 300 s', () => {
