@@ -13,6 +13,7 @@ import {
   topUpCredits, creditsFor, topUpStatus, WEBHOOK_SECRET,
 } from '../support/stripe-flow';
 import { signStripePayload } from '../../shared/adapters/payments/stripe-signature';
+import { parseSamples, sampleValue } from '../support/prometheus-text';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 let fake: FakeStripeServer;
@@ -148,6 +149,21 @@ test('refusals: foreign wallet 404, other currency 422, no key 400', async () =>
     token: alice.token, body: { amount: '100', currency: 'MYR' },
   });
   expect(problemOf(noKey)).toEqual(aProblem(400, 'idempotency_key_required'));
+});
+
+test('metrics count top-ups and webhooks by outcome, never by id', async () => {
+  const samples = parseSamples(await (await fetch(`${app.url}/metrics`)).text());
+  const topUps = (outcome: string) => sampleValue(samples, 'tng_topups_total', { outcome });
+  expect([topUps('requested'), topUps('completed'), topUps('failed'), topUps('expired')])
+    .toEqual([6, 3, 1, 0]);
+  const webhooks = (type: string, outcome: string) =>
+    sampleValue(samples, 'tng_stripe_webhooks_total', { type, outcome });
+  expect(webhooks('checkout.session.completed', 'processed')).toBe(2);
+  expect(webhooks('checkout.session.completed', 'duplicate')).toBe(10);
+  expect(webhooks('checkout.session.expired', 'duplicate')).toBe(1);
+  expect(webhooks('checkout.session.async_payment_failed', 'processed')).toBe(1);
+  expect(webhooks('other', 'invalid_signature')).toBe(4);
+  expect(webhooks('customer.subscription.deleted', 'processed')).toBe(0);
 });
 
 test('conservation: the clearing account holds minus everything credited', async () => {
