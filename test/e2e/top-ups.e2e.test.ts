@@ -6,7 +6,7 @@
 // account holds exactly minus what was credited.
 import { randomUUID } from 'node:crypto';
 import { startFakeStripeServer, type FakeStripeServer } from '../../shared/testing/fake-stripe-server';
-import { call, openWallet, signUp, type User } from '../support/api';
+import { call, openWallet, signUp, withRole, type User } from '../support/api';
 import { aProblem, eventually, problemOf } from '../support/ledger-checks';
 import {
   checkoutWebhook, clearingBalance, requestTopUp, sendWebhook, stripeEnv, topUpBecomes,
@@ -138,7 +138,7 @@ test('Stripe unreachable: 503, and a retry with the same key finishes the same t
   expect(sessions).toHaveLength(1);
 });
 
-test('refusals: foreign wallet 404, other currency 422, no key 400', async () => {
+test('refusals: foreign wallet 404, other currency or frozen 422, no key 400', async () => {
   const bob = await signUp(app, 'bob');
   expect(problemOf(await requestTopUp(app, bob, walletId, '100'))).toEqual(aProblem(404, 'not_found'));
   const sgd = await call(app, 'POST', `/v1/wallets/${walletId}/top-ups`, {
@@ -149,13 +149,32 @@ test('refusals: foreign wallet 404, other currency 422, no key 400', async () =>
     token: alice.token, body: { amount: '100', currency: 'MYR' },
   });
   expect(problemOf(noKey)).toEqual(aProblem(400, 'idempotency_key_required'));
+  const admin = await withRole(app, await signUp(app, 'admin'), 'admin');
+  const frozenWallet = await openWallet(app, alice);
+  const freeze = await call(app, 'POST', `/v1/admin/wallets/${frozenWallet}/freeze`, {
+    token: admin.token, body: { reason: 'investigation' },
+  });
+  expect(freeze.status).toBe(200);
+  const refused = await requestTopUp(app, alice, frozenWallet, '100');
+  expect(problemOf(refused)).toEqual(aProblem(422, 'wallet_frozen'));
+});
+
+test('a paid session of another amount is not credited (logged and counted)', async () => {
+  const { topUpId, session } = await pendingTopUp('500');
+  const body = checkoutWebhook(fake.pay(session.id), 'checkout.session.completed', undefined, {
+    amount_total: 50,
+  });
+  const answer = await sendWebhook(app, body);
+  expect(answer.status).toBe(200);
+  expect(await answer.json()).toEqual({ received: true, outcome: 'amount_mismatch' });
+  expect(await creditsFor(app, walletId, topUpId)).toEqual([]);
 });
 
 test('metrics count top-ups and webhooks by outcome, never by id', async () => {
   const samples = parseSamples(await (await fetch(`${app.url}/metrics`)).text());
   const topUps = (outcome: string) => sampleValue(samples, 'tng_topups_total', { outcome });
   expect([topUps('requested'), topUps('completed'), topUps('failed'), topUps('expired')])
-    .toEqual([6, 3, 1, 0]);
+    .toEqual([7, 3, 1, 0]);
   const webhooks = (type: string, outcome: string) =>
     sampleValue(samples, 'tng_stripe_webhooks_total', { type, outcome });
   expect(webhooks('checkout.session.completed', 'processed')).toBe(2);
@@ -163,6 +182,7 @@ test('metrics count top-ups and webhooks by outcome, never by id', async () => {
   expect(webhooks('checkout.session.expired', 'duplicate')).toBe(1);
   expect(webhooks('checkout.session.async_payment_failed', 'processed')).toBe(1);
   expect(webhooks('other', 'invalid_signature')).toBe(4);
+  expect(webhooks('checkout.session.completed', 'amount_mismatch')).toBe(1);
   expect(webhooks('customer.subscription.deleted', 'processed')).toBe(0);
 });
 
