@@ -1,7 +1,9 @@
 // `tng serve [services...]`: the composition root. With no names it runs all four services in
 // one process (what `npm start` does); each can also run alone. Adapters are chosen by
-// configuration: Redis when REDIS_URL is set, in-process otherwise. Rate limits are on unless
-// RATE_LIMITS=off; the projector brings the ledger gauges, the sagas the hold-expiry sweep.
+// configuration: Redis when REDIS_URL is set, in-process otherwise; Stripe when
+// STRIPE_SECRET_KEY is set, else the built-in simulator (runtime/payments.ts). Rate limits are
+// on unless RATE_LIMITS=off; the projector brings the ledger gauges, the sagas the hold-expiry
+// and top-up expiry sweeps.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AccessAuthenticator } from '../shared/auth/access-authenticator';
 import { RefreshTokenStore } from '../shared/auth/refresh-token.store';
@@ -21,6 +23,7 @@ import type { Cache } from '../shared/ports/cache.port';
 import { resolveJwtSecret } from '../shared/runtime/jwt-secret';
 import { openRuntime, type Runtime } from './runtime/runtime';
 import { openPayments } from './runtime/payments';
+import { selfUrl } from './runtime/self-url';
 import { simulatorRoutes } from '../shared/adapters/payments/simulator.routes';
 import { startLedgerGauges } from '../shared/telemetry/ledger-gauges';
 import { commandApi } from '../command-api/src/command-api.plugin';
@@ -57,8 +60,8 @@ export async function startServer(
     trustProxy: config.TRUST_PROXY,
   });
   await healthRoutes(app, runtime);
-  let url = `http://${config.HOST}:${config.PORT}`;
-  const serverUrl = () => url;
+  let selfBase = selfUrl(config.HOST, config.PORT);
+  const serverUrl = () => selfBase;
   const { payments, simulator } = await openPayments(config, pool, serverUrl);
   if (simulator) await registerService(app, simulatorRoutes(simulator, serverUrl));
   if (names.includes('command-api')) {
@@ -96,7 +99,8 @@ export async function startServer(
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  url = `http://${config.HOST}:${port}`;
+  const url = `http://${config.HOST}:${port}`;
+  selfBase = selfUrl(config.HOST, port);
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
