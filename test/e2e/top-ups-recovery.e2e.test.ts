@@ -87,4 +87,7 @@ test('tng projections verify and rebuild top_ups agree with the live read model'
 
 test('conservation: the clearing account holds minus everything credited', async () => {
   expect(await clearingBalance(app)).toBe(-2000n);
+  const audit = await runTng(app.db.url, 'audit', 'verify', '--json');
+  expect(audit.stderr).not.toContain('tng:');
+  expect(audit.code).toBe(0);
 });
