@@ -1,8 +1,10 @@
 // `tng serve [services...]`: the composition root. With no names it runs all four services in
 // one process (what `npm start` does); each can also run alone. Adapters are chosen by
-// configuration: Redis when REDIS_URL is set, in-process otherwise. Rate limits are on unless
-// RATE_LIMITS=off; the projector brings the ledger gauges, the sagas the hold-expiry sweep
-// and, with KAFKA_BROKERS, the Kafka relay.
+// configuration: Redis when REDIS_URL is set, in-process otherwise; Stripe when
+// STRIPE_SECRET_KEY is set, else the built-in simulator (runtime/payments.ts); SMTP when
+// SMTP_URL is set, else the development mailbox; Kafka when KAFKA_BROKERS is set, else our
+// consumers follow the event log. Rate limits are on unless RATE_LIMITS=off; the projector
+// brings the ledger gauges, the sagas the expiry sweeps, notifications and fraud hints.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AccessAuthenticator } from '../shared/auth/access-authenticator';
 import { RefreshTokenStore } from '../shared/auth/refresh-token.store';
@@ -23,6 +25,9 @@ import { resolveJwtSecret } from '../shared/runtime/jwt-secret';
 import { openRuntime, type Runtime } from './runtime/runtime';
 import { busFor, integrationFeedFor } from './runtime/integration';
 import { summaryWriterOf } from './runtime/summary-writer';
+import { openPayments } from './runtime/payments';
+import { selfUrl } from './runtime/self-url';
+import { simulatorRoutes } from '../shared/adapters/payments/simulator.routes';
 import { startLedgerGauges } from '../shared/telemetry/ledger-gauges';
 import { commandApi } from '../command-api/src/command-api.plugin';
 import { bootstrapSystemAccounts } from '../command-api/src/bootstrap-system-accounts';
@@ -73,6 +78,10 @@ export async function startServer(
   });
   await healthRoutes(app, runtime);
   const mail = await createMail(app, names, runtime, stops);
+  let selfBase = selfUrl(config.HOST, config.PORT);
+  const serverUrl = () => selfBase;
+  const { payments, simulator } = await openPayments(config, pool, serverUrl);
+  if (simulator) await registerService(app, simulatorRoutes(simulator, serverUrl));
   if (names.includes('command-api')) {
     await bootstrapSystemAccounts(store, new Date());
     const refreshTokens = new RefreshTokenStore({ pool, accessTokenTtlMs });
@@ -83,6 +92,8 @@ export async function startServer(
       sessions,
       accessTokenTtlMs,
       authenticate,
+      payments,
+      logger,
       ...(config.RATE_LIMITS === 'on'
         ? { rateLimits: createRateLimits(runtime, sharedCache) }
         : {}),
@@ -98,6 +109,7 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST}:${port}`;
+  selfBase = selfUrl(config.HOST, port);
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
@@ -205,8 +217,12 @@ function startBackgroundServices(
     const feed = mail.feed ?? integrationFeedFor(runtime, bus);
     const notifications = { feed, mailer: mail.mailer, retry: mailRetryPolicy(config) };
     const fraudHints = { autoFreeze: config.FRAUD_AUTO_FREEZE === 'on' };
+    const topUpExpiry = {
+      intervalMs: config.TOPUP_EXPIRY_INTERVAL_MS,
+      expirySeconds: config.TOPUP_EXPIRY_SECONDS,
+    };
     const sagas = startSagas({
-      pool, store, logger, metrics, holdExpiry, notifications, fraudHints,
+      pool, store, logger, metrics, holdExpiry, topUpExpiry, notifications, fraudHints,
       ...(bus ? { bus } : {}),
     });
     stops.unshift(() => sagas.stop());

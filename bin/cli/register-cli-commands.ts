@@ -13,6 +13,7 @@ import { projectionsStatus } from './projections-status.command';
 import { projectionsVerify } from './projections-verify.command';
 import { usersGrantRole } from './users-grant-role.command';
 import { notificationsFailed, notificationsRetry, type RetryOptions } from './notifications.command';
+import { stripeReconcile } from './stripe-reconcile.command';
 
 const JSON_FLAG = ['--json', 'print one JSON document on stdout'] as const;
 
@@ -21,6 +22,7 @@ export function registerCliCommands(program: Command): void {
   registerAudit(program);
   registerUsers(program);
   registerNotifications(program);
+  registerStripe(program);
 }
 
 function registerProjections(program: Command): void {
@@ -80,4 +82,15 @@ function registerNotifications(program: Command): void {
     .option(...JSON_FLAG)
     .action((mailId: string | undefined, options: OutputOptions & RetryOptions) =>
       runCliCommand(options, () => notificationsRetry(mailId, options)));
+}
+
+function registerStripe(program: Command): void {
+  const stripe = program.command('stripe').description('card payments (Stripe or the simulator)');
+  stripe.command('reconcile')
+    .description('credit every paid top-up session since an instant whose webhook never came; '
+      + 'safe to repeat')
+    .requiredOption('--since <instant>', 'sessions created at or after it, RFC 3339 with an offset')
+    .option(...JSON_FLAG)
+    .action((options: OutputOptions & { since: string }) =>
+      runCliCommand(options, () => stripeReconcile(options.since)));
 }

@@ -9,16 +9,27 @@ import { authRoutes, publicAuthRoutes } from './routes/auth.routes';
 import { holdRoutes } from './routes/hold.routes';
 import { moneyRoutes } from './routes/money.routes';
 import { walletRoutes } from './routes/wallet.routes';
+import type { PaymentsPort } from '../../shared/ports/payments.port';
+import type { Logger } from '../../shared/telemetry/logger';
+import { createPaymentDeps } from './topup/payment-deps';
+import { stripeWebhookRoutes } from './topup/stripe-webhook.routes';
+import { topUpRoutes } from './topup/top-up.routes';
 
 export type CommandApiDeps = AuthDeps &
   Readonly<{
     authenticate: (request: FastifyRequest) => Promise<void>;
     /** Absent when RATE_LIMITS=off. */
     rateLimits?: RateLimitHooks;
+    /** Stripe or the built-in simulator (bin/serve.ts chooses). */
+    payments: PaymentsPort;
+    logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   }>;
 
 export function commandApi(deps: CommandApiDeps): FastifyPluginAsync {
   return async (app) => {
+    const paymentDeps = createPaymentDeps(deps, deps.payments, deps.logger);
+    // Stripe signs its webhooks; no token, no per-client limit (Stripe's retries must land).
+    await app.register(stripeWebhookRoutes(paymentDeps));
     await app.register(async (open) => {
       if (deps.rateLimits) open.addHook('onRequest', deps.rateLimits.byClientIp);
       await open.register(publicAuthRoutes(deps));
@@ -31,6 +42,7 @@ export function commandApi(deps: CommandApiDeps): FastifyPluginAsync {
       await secured.register(walletRoutes(deps));
       await secured.register(moneyRoutes(deps));
       await secured.register(holdRoutes(deps));
+      await secured.register(topUpRoutes(paymentDeps));
     });
   };
 }

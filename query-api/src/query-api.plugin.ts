@@ -21,6 +21,7 @@ import { visibleWallet } from './visible-wallet';
 import { insightsRoutes, type InsightsRouteDeps } from './insights/insights.routes';
 import { auditRoutes } from './audit.routes';
 import { auditWalletsRoutes } from './audit-wallets.routes';
+import { topUpQueryRoutes } from './top-ups.routes';
 import {
   historyCsv, historyPage, HistoryQuerySchema, movementById, wantsCsv,
 } from './history.handlers';
@@ -71,6 +72,7 @@ export function queryApi(deps: QueryApiDeps): FastifyPluginAsync {
 
     await app.register(insightsRoutes({ ...deps.insights, readDatabase: deps.readDatabase,
       cache: deps.cache }));
+    await app.register(topUpQueryRoutes({ readDatabase: deps.readDatabase }));
   };
 }
 

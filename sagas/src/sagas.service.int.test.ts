@@ -20,6 +20,7 @@ beforeEach(async () => {
 afterEach(() => db.close());
 
 const holdExpiry = { intervalMs: 60_000, batchSizeMax: 100 };
+const topUpExpiry = { intervalMs: 60_000, expirySeconds: 86_400 };
 
 test('with a bus, the relay publishes what is appended', async () => {
   const bus = new InProcessBus();
@@ -27,7 +28,7 @@ test('with a bus, the relay publishes what is appended', async () => {
   const consumer = await bus.subscribe('test', ['transaction-success'], async (message) => {
     received.push(message);
   });
-  const sagas = startSagas({ ...db, holdExpiry, bus });
+  const sagas = startSagas({ ...db, holdExpiry, topUpExpiry, bus });
   try {
     const source = aSource(aMovement('WalletDebited', 'transfer', aWalletId()));
     await appendSources(db.store, [source]);
@@ -41,7 +42,7 @@ test('with a bus, the relay publishes what is appended', async () => {
 });
 
 test('without a bus, no relay runs', async () => {
-  const sagas = startSagas({ ...db, holdExpiry });
+  const sagas = startSagas({ ...db, holdExpiry, topUpExpiry });
   await appendSources(db.store, [aSource(aMovement('WalletDebited', 'transfer', aWalletId()))]);
   // The hold-expiry subscription catching up shows the sagas read the log meanwhile.
   await waitUntil('the hold-expiry checkpoint',

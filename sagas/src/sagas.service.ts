@@ -14,6 +14,7 @@ import type { Mailer } from '../../shared/ports/mailer.port';
 import { startNotifications } from './notifications/notifications.process';
 import type { RetryPolicy } from './notifications/retry-policy';
 import { startFraudHints } from './fraud-hints/fraud-hints.process';
+import { startTopUpExpiry } from './topup/top-up-expiry.process';
 
 export type SagasDeps = Readonly<{
   pool: Pool;
@@ -30,6 +31,7 @@ export type SagasDeps = Readonly<{
   notifications?: Readonly<{ feed: IntegrationFeed; mailer: Mailer; retry: RetryPolicy }>;
   /** FRAUD_AUTO_FREEZE: a fraud hint also freezes the wallet (docs/insights.md). */
   fraudHints?: Readonly<{ autoFreeze: boolean }>;
+  topUpExpiry: Readonly<{ intervalMs: number; expirySeconds: number }>;
 }>;
 
 export function startSagas(deps: SagasDeps): { stop(): Promise<void> } {
@@ -42,13 +44,14 @@ export function startSagas(deps: SagasDeps): { stop(): Promise<void> } {
     })
     : null;
   const fraudHints = startFraudHints({ ...deps, autoFreeze: deps.fraudHints?.autoFreeze ?? false });
+  const topUpExpiry = startTopUpExpiry({ ...deps, ...deps.topUpExpiry });
   const relay = deps.bus ? startKafkaRelay({ ...deps, bus: deps.bus }) : undefined;
-  const processes = ['hold-expiry', 'fraud-hints', ...(relay ? ['kafka-relay'] : []),
+  const processes = ['hold-expiry', 'topup-expiry', 'fraud-hints', ...(relay ? ['kafka-relay'] : []),
     ...(notifications ? ['notifications'] : [])];
   deps.logger.info({ processes }, 'sagas started');
   return {
     stop: async () => {
-      await Promise.all([holdExpiry.stop(), fraudHints.stop(), relay?.stop(),
+      await Promise.all([holdExpiry.stop(), topUpExpiry.stop(), fraudHints.stop(), relay?.stop(),
         notifications?.then((started) => started?.stop())]);
     },
   };

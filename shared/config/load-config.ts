@@ -81,6 +81,10 @@ const ConfigSchema = z.object({
   MAIL_RETRY_DELAY_MS_MAX: z.coerce.number().int().min(1).max(600_000).default(30_000),
   // The fraud-hints saga also freezes the wallet it suspects (docs/insights.md).
   FRAUD_AUTO_FREEZE: z.enum(['on', 'off']).default('off'),
+  // The sagas' top-up timeout: a top-up still pending this long after its request expires
+  // (24 h, as a Stripe Checkout Session does); how often the sweep looks.
+  TOPUP_EXPIRY_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(86_400),
+  TOPUP_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
   // How often the projector's process refreshes the conservation and projection-lag gauges.
   LEDGER_GAUGES_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
 });

@@ -6,6 +6,7 @@ export const ERROR_CODES = {
   // 400
   invalid_request: { status: 400, title: 'Invalid request' },
   idempotency_key_required: { status: 400, title: 'Idempotency-Key header required' },
+  invalid_signature: { status: 400, title: 'Invalid webhook signature' },
   // 401, 403, 404
   unauthenticated: { status: 401, title: 'Authentication required' },
   invalid_credentials: { status: 401, title: 'Invalid e-mail or password' },

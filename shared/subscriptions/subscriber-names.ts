@@ -12,5 +12,6 @@ export const SAGA_SUBSCRIBER_NAMES = [
   'kafka-relay',
   'feed-notifications',
   'fraud-hints',
+  'topup-expiry',
 ] as const;
 export type SagaSubscriberName = (typeof SAGA_SUBSCRIBER_NAMES)[number];

@@ -91,7 +91,9 @@ test('projection lag is head minus checkpoint, and 0 once caught up', async () =
   await seedLedger(store);
   const head = (await store.headPosition()).globalPosition;
   const before = await updateProjectionLagGauge(pool, store, metrics);
-  expect(before).toEqual(new Map([['wallets', head], ['transfers', head], ['users', head]]));
+  expect(before).toEqual(new Map([
+    ['wallets', head], ['transfers', head], ['users', head], ['top_ups', head],
+  ]));
   await projectAll('wallets');
   const after = await updateProjectionLagGauge(pool, store, metrics);
   expect(after.get('wallets')).toBe(0n);

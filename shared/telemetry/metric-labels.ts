@@ -3,6 +3,7 @@
 // before the first increment; and a label can only hold a value named here, never an id.
 import { ERROR_CODES, type ErrorCode } from '../errors/codes';
 import { CURRENCY_CODES } from '../domain/money/money';
+import { topUpEventDefinitions } from '../domain/topup/topup.events';
 import { userEventDefinitions } from '../domain/user/user.events';
 import { walletEventDefinitions } from '../domain/wallet/wallet.events';
 import { AUTH_POLICIES, MONEY_ROUTES } from '../http/rate-limit-policies';
@@ -22,11 +23,15 @@ export const COMMAND_NAMES = [
   'place_hold',
   'capture_hold',
   'release_hold',
+  'top_up',
+  'premium_checkout',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** Commands run outside the command runner that still meet version conflicts. */
-export const BACKGROUND_COMMAND_NAMES = ['expire_holds'] as const;
+export const BACKGROUND_COMMAND_NAMES = [
+  'expire_holds', 'fulfil_top_up', 'expire_top_up', 'change_plan',
+] as const;
 
 /** `ok`, or the rejection by its stable code (docs/errors.md): never an HTTP status. */
 export type CommandOutcome = 'ok' | ErrorCode;
@@ -35,7 +40,9 @@ export const COMMAND_OUTCOMES: readonly CommandOutcome[] = [
   ...(Object.keys(ERROR_CODES) as ErrorCode[]),
 ];
 
-export const EVENT_TYPES: readonly string[] = [...walletEventDefinitions, ...userEventDefinitions]
+export const EVENT_TYPES: readonly string[] = [
+  ...walletEventDefinitions, ...userEventDefinitions, ...topUpEventDefinitions,
+]
   .map((definition) => definition.type);
 
 /** Route templates a rate limit applies to (the `route` label of tng_rate_limited_total). */

@@ -10,6 +10,7 @@ import {
   PROJECTION_NAMES, RATE_LIMITED_ROUTES, SAGA_SUBSCRIBER_NAMES,
 } from './metric-labels';
 import { notificationMetrics } from './notification-metrics';
+import { paymentMetrics } from './payment-metrics';
 import { storageMetrics } from './storage-metrics';
 import { relayMetrics } from './relay-metrics';
 import { insightMetrics } from './insight-metrics';
@@ -34,6 +35,7 @@ export function createMetrics() {
     ...relayMetrics(registry),
     ...notificationMetrics(registry),
     ...insightMetrics(registry),
+    ...paymentMetrics(registry),
   };
   startAtZero(metrics);
   return metrics;

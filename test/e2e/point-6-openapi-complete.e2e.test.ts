@@ -32,6 +32,11 @@ const PUBLIC = new Set([
   'get /metrics',
   // The development mailbox (embedded development mode only, like this test app).
   'get /dev/mailbox',
+  // The built-in Stripe simulator's checkout pages (embedded default only): the unguessable
+  // session id is the credential, as with Stripe's hosted checkout links.
+  'get /simulator/checkout/{sessionId}',
+  'post /simulator/checkout/{sessionId}/pay',
+  'post /simulator/checkout/{sessionId}/cancel',
 ]);
 /** Auth routes manage sessions, not the ledger: no position, no idempotency record. */
 const SESSION_ROUTES = new Set([

@@ -56,6 +56,8 @@ const pathValues = (actors: Actors, url: string): Record<string, string> => {
     transactionId: actors.transferId,
     paymentId: actors.transferId,
     topUpId: `top-up-${randomUUID()}`,
+    // The built-in Stripe simulator's pages (a well-formed id of no session).
+    sessionId: 'cs_sim_0123456789abcdef',
     streamId: `wallet-${actors.source}`,
     userId: actors.owner.userId,
     month: '2026-12',

@@ -5,6 +5,7 @@ import {
   type ProjectionName,
 } from '../../../shared/read-models/read-model-names';
 import type { Projection } from '../projection';
+import { topUpsProjection } from './top-ups.projection';
 import { transfersProjection } from './transfers.projection';
 import { usersProjection } from './users.projection';
 import { createWalletsProjection } from './wallets.projection';
@@ -14,6 +15,7 @@ export function createProjections(cache?: Cache): ReadonlyMap<ProjectionName, Pr
     ['wallets', createWalletsProjection(cache)],
     ['transfers', transfersProjection],
     ['users', usersProjection],
+    ['top_ups', topUpsProjection],
   ]);
   for (const name of PROJECTION_NAMES) {
     if (!projections.has(name)) throw new Error(`projection ${name} is not registered`);

@@ -2,7 +2,8 @@
 // deciders as the command side would. The audit seed (two customers, the adjustments account,
 // a funding, a transfer, a registered user), then `rounds` rounds that each register a user
 // (with a role and a plan change), open and fund a wallet, transfer to Alice, record a
-// rejected transfer, capture one hold and release another. Every event type the wallets,
+// rejected transfer, capture one hold and release another, and request a card top-up (paid,
+// failed or left pending: top-up-seed.ts). Every event type the wallets,
 // transfers and users projections treat differently occurs, and appends of one to three
 // streams let batch boundaries fall between and inside them.
 import { randomUUID } from 'node:crypto';
@@ -37,6 +38,7 @@ import { adjustment } from '../../../shared/domain/wallet/system-movement.decide
 import type { WalletEvent } from '../../../shared/domain/wallet/wallet.events';
 import { openWallet } from '../../../shared/domain/wallet/wallet-lifecycle.decider';
 import type { EventStore } from '../../../shared/ports/event-store.port';
+import { seedTopUp } from './top-up-seed';
 
 const FUNDING_MINOR = 5_000n;
 const SENT_MINOR = 1_000n;
@@ -45,7 +47,7 @@ const TOO_MUCH_MINOR = 50_000n; // Within FREE's per-transfer limit, beyond the 
 
 type Round = { store: EventStore; ledger: Ledger; wallet: WalletId; at: Date };
 
-/** Seeds the audit ledger plus `rounds` rounds of 15 events each. */
+/** Seeds the audit ledger plus `rounds` rounds of 17 to 19 events each. */
 export async function seedVariedLedger(store: EventStore, rounds: number): Promise<void> {
   let ledger = await seedLedger(store);
   for (let round = 0; round < rounds; round += 1) {
@@ -55,6 +57,7 @@ export async function seedVariedLedger(store: EventStore, rounds: number): Promi
     ledger = await openAndFund({ store, ledger, wallet, at }, userId(`u-round-${round}`));
     ledger = await moveMoney({ store, ledger, wallet, at });
     ledger = await holdMoney({ store, ledger, wallet, at });
+    await seedTopUp(store, wallet, round, at);
   }
 }
 

@@ -72,3 +72,19 @@ function parseHeader(header: string | undefined): { timestamp: number; signature
   }
   return { timestamp, signatures };
 }
+
+/**
+ * The `Stripe-Signature` header Stripe would send for `payload` at `timestamp` (unix seconds):
+ * used by the built-in simulator, which signs its own webhooks, and by the fake Stripe server.
+ */
+export function signStripePayload(
+  payload: string | Buffer,
+  secret: string,
+  timestamp: number,
+): string {
+  const signature = createHmac('sha256', secret)
+    .update(`${timestamp}.`, 'utf8')
+    .update(typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload)
+    .digest('hex');
+  return `t=${timestamp},v1=${signature}`;
+}

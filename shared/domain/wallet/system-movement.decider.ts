@@ -76,9 +76,11 @@ export function topUp(
 }
 
 /**
- * Before a top-up is sent to the card processor: the wallet must exist, be open, hold the
- * currency and have room under its plan's maximum. Precedence: not_found > wallet_closed >
- * currency_mismatch > max_balance_exceeded. Throws; returns nothing when allowed.
+ * Before a top-up is sent to the card processor: the wallet must exist, be open and not frozen
+ * (no new card charge for a frozen wallet, as for every customer command; a top-up already
+ * paid is still credited), hold the currency and have room under its plan's maximum.
+ * Precedence: not_found > wallet_closed > wallet_frozen > currency_mismatch >
+ * max_balance_exceeded. Throws; returns nothing when allowed.
  */
 export function checkTopUpRequest(
   command: Readonly<{ walletId: WalletId; amount: Money; plan: Plan }>,
@@ -87,6 +89,7 @@ export function checkTopUpRequest(
   assertMovableAmount(command.amount);
   const wallet = requireCustomerWallet(walletState, command.walletId);
   requireNotClosed(wallet);
+  requireNotFrozen(wallet);
   requireCurrency(wallet, command.amount);
   requireRoomForCredit(wallet, command.amount, command.plan);
 }

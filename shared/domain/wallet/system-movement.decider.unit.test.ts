@@ -234,10 +234,13 @@ describe('checkTopUpRequest', () => {
     );
   });
 
-  test('precedence: not_found > wallet_closed > currency_mismatch > max_balance_exceeded', () => {
+  test('precedence: not_found > closed > frozen > currency_mismatch > max_balance_exceeded', () => {
     expect(check([], money('JPY', 1n))).toThrow(expect.objectContaining({ code: 'not_found' }));
-    expect(check([opened(ALICE), closed(ALICE)], money('JPY', 1n))).toThrow(
+    expect(check([opened(ALICE), frozen(ALICE), closed(ALICE)], money('JPY', 1n))).toThrow(
       expect.objectContaining({ code: 'wallet_closed' }),
+    );
+    expect(check([opened(ALICE), frozen(ALICE)], money('JPY', 1n))).toThrow(
+      expect.objectContaining({ code: 'wallet_frozen' }),
     );
     expect(check([opened(ALICE)], money('JPY', 10_000_000n))).toThrow(
       expect.objectContaining({ code: 'currency_mismatch' }),
