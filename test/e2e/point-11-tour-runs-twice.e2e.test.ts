@@ -65,6 +65,11 @@ describe('issue 8, point 11: a tour that runs twice and says what it needs', () 
         capturedAmount: '1500',
         releasedAmount: '500',
       });
+      // The card top-up through the simulator: credited once, its receipt in the mailbox.
+      const topUp = lines.find((line) => 'topUpId' in line && line.status === 'completed');
+      expect(topUp).toMatchObject({ amount: '2500', currency: 'MYR', status: 'completed' });
+      expect(stdout).toMatch(/bo\+\d+@example\.com: .*25\.00 MYR/);
+      expect(lines.find((line) => 'totalOut' in line)).toMatchObject({ totalOut: '2550' });
       expect(stdout).toMatch(/audit verify: OK/);
     }
   }, 200_000);
