@@ -1,7 +1,9 @@
 // `npm run bench`: durable transfers per second through the command API (p50/p99 latency),
 // against the bare transfer transaction through the event store at the same concurrency (the
 // ceiling) in the same run, plus the server's peak RSS. Beside the load, latency probes
-// (latency-probes.ts) time a transfer to its e-mail (p50/p99), idle first as the baseline.
+// (latency-probes.ts) time a Stripe webhook to the credited balance and a transfer to its
+// e-mail (p50/p99), each idle first as its baseline. The server talks to a fake Stripe and an
+// SMTP server in this process.
 // Figures are reported as ratios too, since these machines are shared and noisy. Knobs:
 // BENCH_WALLETS, BENCH_CLIENTS, BENCH_SECONDS; DATABASE_URL is the admin connection (a fresh
 // database is made and dropped).
@@ -18,8 +20,11 @@ import { percentileMs, runLoad } from './http-load';
 import { bareTransfers } from './bare-transfers';
 import { seedWallets } from './seed-ledger';
 import { benchReplay } from './replay.bench';
-import { transferToMail, type ProbeResult } from './latency-probes';
+import { transferToMail, webhookToCredit, type ProbeResult } from './latency-probes';
 import { startSmtpTestServer, type SmtpTestServer } from '../../shared/testing/smtp-test-server';
+import {
+  startFakeStripeServer, type FakeStripeServer,
+} from '../../shared/testing/fake-stripe-server';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const WALLETS = Number(process.env.BENCH_WALLETS ?? 1000);
@@ -29,6 +34,7 @@ const REPLAY_EVENTS = Number(process.env.BENCH_REPLAY_EVENTS ?? 100_000);
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
 const PORT = 39_000 + Math.floor(Math.random() * 1000);
 const PROBE_INTERVAL_MS = 250;
+const WEBHOOK_SECRET = 'whsec_bench_secret';
 const IDLE_PROBE_MS = 3_000;
 
 async function main(): Promise<void> {
@@ -37,9 +43,10 @@ async function main(): Promise<void> {
   const url = databaseUrl(ADMIN_URL, database);
   let server: ChildProcess | undefined;
   const smtp = await startSmtpTestServer();
+  const stripe = await startFakeStripeServer();
   try {
     await migrate(url);
-    server = await startServer(url, smtp);
+    server = await startServer(url, smtp, stripe);
     const store = new PostgresEventStore({
       connection: { url, poolSizeMax: 16 },
       codec: domainEventCodec,
@@ -50,15 +57,22 @@ async function main(): Promise<void> {
       fundingMinor: 400_000n,
       jwtSecret: JWT_SECRET,
     });
-    const [sender, recipient] = await seedWallets(store, {
-      wallets: 2, fundingMinor: 400_000n, jwtSecret: JWT_SECRET,
+    const [sender, recipient, toppedUp] = await seedWallets(store, {
+      wallets: 3, fundingMinor: 400_000n, jwtSecret: JWT_SECRET,
     });
-    const probeMail = (durationMs: number) => transferToMail({ url: `http://127.0.0.1:${PORT}`,
-      smtp, sender: sender!, recipient: recipient!, durationMs, intervalMs: PROBE_INTERVAL_MS });
-    log(`probes, idle: ${IDLE_PROBE_MS} ms of transfer -> e-mail`);
+    const base = `http://127.0.0.1:${PORT}`;
+    const intervalMs = PROBE_INTERVAL_MS;
+    const probeMail = (durationMs: number) => transferToMail({ url: base, smtp,
+      sender: sender!, recipient: recipient!, durationMs, intervalMs });
+    const probeWebhook = (durationMs: number) => webhookToCredit({ url: base, stripe,
+      webhookSecret: WEBHOOK_SECRET, wallet: toppedUp!, durationMs, intervalMs });
+    log(`probes, idle: ${IDLE_PROBE_MS} ms each of webhook -> credit and transfer -> e-mail`);
+    const idleWebhook = await probeWebhook(IDLE_PROBE_MS);
     const idleMail = await probeMail(IDLE_PROBE_MS);
     log(`HTTP: ${CLIENTS} clients, ${SECONDS} s of POST /v1/transfers, with probes`);
+    const mailsBefore = smtp.received.length;
     const loadedMail = probeMail(SECONDS * 1000);
+    const loadedWebhook = probeWebhook(SECONDS * 1000);
     const http = await runLoad({
       url: `http://127.0.0.1:${PORT}`,
       concurrency: CLIENTS,
@@ -83,7 +97,10 @@ async function main(): Promise<void> {
         };
       },
     });
-    const mail = { idle: idleMail, loaded: await loadedMail };
+    // E-mails the SMTP server accepted while the transfers ran: the notifications' throughput.
+    const mailsAccepted = smtp.received.length - mailsBefore;
+    const mail = { idle: idleMail, loaded: await loadedMail, mailsAccepted };
+    const webhook = { idle: idleWebhook, loaded: await loadedWebhook };
     const rssMb = peakRssMb(server.pid!);
     log(`bare: ${CLIENTS} concurrent transfer transactions through the event store`);
     const bare = await bareTransfers(
@@ -95,11 +112,12 @@ async function main(): Promise<void> {
     log(`replay: one wallet with ${REPLAY_EVENTS} events`);
     const replay = await benchReplay(store, REPLAY_EVENTS);
     await store.close();
-    report({ http, bare, rssMb, replay, mail });
+    report({ http, bare, rssMb, replay, mail, webhook });
   } finally {
     server?.kill('SIGINT');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await smtp.stop();
+    await stripe.stop();
     await admin(`drop database if exists ${database} with (force)`);
   }
 }
@@ -109,7 +127,8 @@ function report(r: {
   bare: { transfers: number; seconds: number };
   rssMb: number;
   replay: Awaited<ReturnType<typeof benchReplay>>;
-  mail: { idle: ProbeResult; loaded: ProbeResult };
+  mail: ProbeProbes & { mailsAccepted: number };
+  webhook: ProbeProbes;
 }): void {
   const created = r.http.byStatus['201'] ?? 0;
   const httpTps = created / r.http.seconds;
@@ -128,15 +147,26 @@ function report(r: {
     httpToBareRatio: Number((httpTps / bareTps).toFixed(2)),
     serverPeakRssMb: r.rssMb,
     auditReplay: r.replay,
+    webhookToCreditedBalance: probeReport(r.webhook),
     transferToEmail: {
-      idle: probeFigures(r.mail.idle),
-      loaded: probeFigures(r.mail.loaded),
-      loadedToIdleP50Ratio: ratio(percentileMs(r.mail.loaded.latenciesUs, 50),
-        percentileMs(r.mail.idle.latenciesUs, 50)),
+      ...probeReport(r.mail),
+      // Each transfer mails both parties: below 2 per transfer, the mail queue grows.
+      mailsPerSecondDuringLoad: Math.round(r.mail.mailsAccepted / r.http.seconds),
+      mailsPerTransferDuringLoad: created > 0
+        ? Number((r.mail.mailsAccepted / created).toFixed(2)) : null,
     },
   };
   process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
 }
+
+type ProbeProbes = { idle: ProbeResult; loaded: ProbeResult };
+
+const probeReport = ({ idle, loaded }: ProbeProbes) => ({
+  idle: probeFigures(idle),
+  loaded: probeFigures(loaded),
+  loadedToIdleP50Ratio: ratio(percentileMs(loaded.latenciesUs, 50),
+    percentileMs(idle.latenciesUs, 50)),
+});
 
 const probeFigures = (probe: ProbeResult) => ({
   probes: probe.latenciesUs.length,
@@ -148,7 +178,11 @@ const probeFigures = (probe: ProbeResult) => ({
 const ratio = (value: number, baseline: number) =>
   baseline > 0 ? Number((value / baseline).toFixed(2)) : null;
 
-async function startServer(url: string, smtp: SmtpTestServer): Promise<ChildProcess> {
+async function startServer(
+  url: string,
+  smtp: SmtpTestServer,
+  stripe: FakeStripeServer,
+): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -168,9 +202,13 @@ async function startServer(url: string, smtp: SmtpTestServer): Promise<ChildProc
         LOG_LEVEL: 'warn',
         JWT_SECRET,
         SMTP_URL: smtp.url,
+        STRIPE_SECRET_KEY: 'sk_test_bench',
+        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        STRIPE_API_BASE: stripe.url,
         ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
       },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      // The server's banner and logs go to stderr, so stdout is the one JSON document.
+      stdio: ['ignore', process.stderr, process.stderr],
     },
   );
   for (let attempt = 0; attempt < 120; attempt += 1) {

@@ -3,7 +3,11 @@
 // `transferToMail`: from a transfer's 201 to its recipient's e-mail at the SMTP server, i.e.
 // through the log, the notifications consumer and SMTP. Latencies are integer microseconds,
 // as runLoad records them; a probe that sees nothing within PROBE_WAIT_MS_MAX counts as lost.
+// `webhookToCredit`: from sending a signed `checkout.session.completed` (as Stripe would, for
+// a top-up requested over HTTP from the fake Stripe server) to the credited balance on the
+// query API, i.e. through verification, the one-transaction credit and the projector.
 import { randomUUID } from 'node:crypto';
+import { deliverWebhook, stripeEvent, type FakeStripeServer } from '../../shared/testing/fake-stripe-server';
 import type { SmtpTestServer } from '../../shared/testing/smtp-test-server';
 import type { SeededWallet } from './seed-ledger';
 
@@ -37,6 +41,53 @@ async function probeLoop(until: number, intervalMs: number,
     await sleep(Math.max(0, intervalMs - (Date.now() - started)));
   }
   return result;
+}
+
+async function postJson(url: string, token: string, body: unknown) {
+  const reply = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`,
+      'idempotency-key': randomUUID() },
+    body: JSON.stringify(body),
+  });
+  return { status: reply.status, body: (await reply.json()) as Record<string, unknown> };
+}
+
+async function balanceOf(url: string, wallet: SeededWallet): Promise<bigint> {
+  const reply = await fetch(`${url}/v1/wallets/${wallet.walletId}`,
+    { headers: { authorization: `Bearer ${wallet.token}` } });
+  const body = (await reply.json()) as { balance: string };
+  return BigInt(body.balance);
+}
+
+const TOP_UP_MINOR = 100n;
+
+export function webhookToCredit(options: {
+  url: string;
+  stripe: FakeStripeServer;
+  webhookSecret: string;
+  wallet: SeededWallet;
+  durationMs: number;
+  intervalMs: number;
+}): Promise<ProbeResult> {
+  const { url, stripe, wallet } = options;
+  return probeLoop(Date.now() + options.durationMs, options.intervalMs, async () => {
+    const requested = await postJson(`${url}/v1/wallets/${wallet.walletId}/top-ups`,
+      wallet.token, { amount: TOP_UP_MINOR.toString(), currency: 'MYR' });
+    if (requested.status !== 201) return null;
+    const session = stripe.sessions()
+      .find((candidate) => candidate.client_reference_id === requested.body.topUpId);
+    if (!session) return null;
+    const before = await balanceOf(url, wallet);
+    const event = stripeEvent(`evt_${randomUUID().replace(/-/g, '')}`,
+      'checkout.session.completed', stripe.pay(session.id));
+    const t0 = process.hrtime.bigint();
+    const delivered = await deliverWebhook(`${url}/v1/webhooks/stripe`, JSON.stringify(event),
+      options.webhookSecret);
+    await delivered.arrayBuffer();
+    if (delivered.status !== 200) return null;
+    return timeUntil(t0, async () => (await balanceOf(url, wallet)) === before + TOP_UP_MINOR);
+  });
 }
 
 export function transferToMail(options: {
