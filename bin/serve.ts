@@ -27,7 +27,7 @@ import { busFor, integrationFeedFor } from './runtime/integration';
 import { summaryWriterOf } from './runtime/summary-writer';
 import { openPayments } from './runtime/payments';
 import { selfUrl } from './runtime/self-url';
-import { simulatorRoutes } from '../shared/adapters/payments/simulator.routes';
+import { simulatorRoutes } from './runtime/simulator.routes';
 import { startLedgerGauges } from '../shared/telemetry/ledger-gauges';
 import { commandApi } from '../command-api/src/command-api.plugin';
 import { bootstrapSystemAccounts } from '../command-api/src/bootstrap-system-accounts';

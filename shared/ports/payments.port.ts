@@ -6,14 +6,16 @@
 // Adapters throw PaymentsUnavailable when the processor cannot be reached or answers 5xx; the
 // caller may retry with the same key.
 import { InfraError } from '../errors/domain-error';
-import type { CurrencyCode, Money } from '../domain/money/money';
+
+/** Minor units and an ISO 4217 code (upper case), as the domain's Money holds them. */
+export type PaymentAmount = Readonly<{ currency: string; amountMinor: bigint }>;
 
 export type CheckoutLink = Readonly<{ sessionId: string; url: string }>;
 
 export type TopUpCheckoutRequest = Readonly<{
   topUpId: string;
   walletId: string;
-  amount: Money;
+  amount: PaymentAmount;
   idempotencyKey: string;
 }>;
 
@@ -28,7 +30,8 @@ export type CheckoutSessionSummary = Readonly<{
   clientReferenceId: string | null;
   metadata: Readonly<Record<string, string>>;
   amountTotalMinor: bigint | null;
-  currency: CurrencyCode | null;
+  /** Upper case; null when Stripe gave none or not three letters. */
+  currency: string | null;
   paymentIntent: string | null;
   /** Unix seconds, Stripe's clock. */
   created: number;

@@ -5,9 +5,21 @@
 // Invariants: `write` resolves or rejects within the caller's signal (the insights route
 // aborts it at SUMMARY_TIMEOUT_MS and falls back to the template); it has no side effect
 // on the ledger, so a retry or a fallback is always safe.
-import type { SummaryFacts } from '../domain/insights/summary-facts';
 
-export type { SummaryFacts };
+/** One month's aggregates (shared/domain/insights/summary-facts.ts builds them). */
+export type SummaryFacts = Readonly<{
+  month: string;
+  /** ISO 4217, upper case. */
+  currency: string;
+  /** Minor-unit digit strings. */
+  totalIn: string;
+  totalOut: string;
+  /** The largest categories of spending, largest first, at most three. */
+  topCategories: ReadonlyArray<Readonly<{ category: string; totalOut: string }>>;
+  outChangeBasisPoints: string | null;
+  anomalyCount: number;
+  fraudRules: readonly string[];
+}>;
 
 export interface SummaryWriter {
   write(facts: SummaryFacts, options: { signal: AbortSignal }): Promise<string>;

@@ -1,7 +1,7 @@
 // A Checkout Session object as Stripe's API (or our simulator) returns it, reduced to the
-// port's CheckoutSessionSummary: amounts to bigint minor units, currency upper-cased (an
-// unknown currency reads as null, which reconciliation treats as a mismatch).
-import { CURRENCY_CODES, type CurrencyCode } from '../../domain/money/money';
+// port's CheckoutSessionSummary: amounts to bigint minor units, currency upper-cased (anything
+// but three letters reads as null; a currency other than the top-up's is a mismatch, which
+// fulfilment refuses to credit).
 import type { CheckoutSessionSummary } from '../../ports/payments.port';
 
 export type StripeSessionObject = Readonly<{
@@ -33,7 +33,7 @@ export function summaryOf(session: StripeSessionObject): CheckoutSessionSummary 
     clientReferenceId: session.client_reference_id ?? null,
     metadata: session.metadata ?? {},
     amountTotalMinor: amount === null || amount === undefined ? null : BigInt(amount),
-    currency: (CURRENCY_CODES as string[]).includes(currency) ? (currency as CurrencyCode) : null,
+    currency: /^[A-Z]{3}$/.test(currency) ? currency : null,
     paymentIntent: typeof intent === 'string' ? intent : (intent?.id ?? null),
     created: session.created,
   };

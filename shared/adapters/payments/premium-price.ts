@@ -1,5 +1,6 @@
 // The premium plan's monthly price, sent to Checkout as inline price data so no product has
 // to be set up in a Stripe account before the plan can be bought.
-import { money } from '../../domain/money/money';
+import type { PaymentAmount } from '../../ports/payments.port';
 
-export const PREMIUM_PLAN_PRICE = money('MYR', 990n);
+/** RM 9.90 a month. */
+export const PREMIUM_PLAN_PRICE: PaymentAmount = { currency: 'MYR', amountMinor: 990n };

@@ -1,8 +1,9 @@
 // The payments port of the built-in Stripe simulator (the embedded default: no
 // STRIPE_SECRET_KEY). Sessions live in Postgres (simulator-sessions.ts); the checkout URL is
-// our own page `<server url>/simulator/checkout/<sessionId>` (simulator.routes.ts), whose Pay
-// button sends a correctly signed webhook to our own /v1/webhooks/stripe, signed with a secret
-// the simulator generates once and keeps in the database. So a new user can try the whole
+// our own page `<server url>/simulator/checkout/<sessionId>`
+// (bin/runtime/simulator.routes.ts), whose Pay button sends a correctly signed webhook to our
+// own /v1/webhooks/stripe, signed with a secret the simulator generates once and keeps in
+// the database. So a new user can try the whole
 // flow in a browser, through the same webhook path as Stripe.
 import type { Pool } from 'pg';
 import type { PaymentsPort } from '../../ports/payments.port';

@@ -4,18 +4,10 @@
 // them into the summary every plan gets when no LLM is configured or it fails. Pure.
 import { MINOR_UNIT_SCALE, type CurrencyCode } from '../money/money';
 import type { MonthlyInsights } from './insights';
+import type { SummaryFacts as WriterFacts } from '../../ports/summary-writer.port';
 
-export type SummaryFacts = Readonly<{
-  month: string;
-  currency: CurrencyCode;
-  totalIn: string;
-  totalOut: string;
-  /** The largest categories of spending, largest first, at most three. */
-  topCategories: ReadonlyArray<Readonly<{ category: string; totalOut: string }>>;
-  outChangeBasisPoints: string | null;
-  anomalyCount: number;
-  fraudRules: readonly string[];
-}>;
+/** The port's facts, with the currency known to the domain. */
+export type SummaryFacts = WriterFacts & Readonly<{ currency: CurrencyCode }>;
 
 export const SUMMARY_CATEGORIES_MAX = 3;
 

@@ -1,18 +1,18 @@
 // The simulator's pages (registered by bin/serve.ts in simulator mode only): the checkout page
 // of a session, and its Pay and Cancel actions. Pay marks the session paid and sends the
-// signed webhooks (simulator-webhooks.ts) to our own /v1/webhooks/stripe, as Stripe would;
-// Cancel marks it cancelled and nothing else, so the top-up stays pending until the local
-// timeout expires it. The routes are public: the unguessable session id is the credential,
-// as with Stripe's hosted checkout links.
+// signed webhooks (shared/adapters/payments/simulator-webhooks.ts) to our own
+// /v1/webhooks/stripe, as Stripe would; Cancel marks it cancelled and nothing else, so the
+// top-up stays pending until the local timeout expires it. The routes are public: the
+// unguessable session id is the credential, as with Stripe's hosted checkout links.
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod/v4';
-import { DomainError } from '../../errors/domain-error';
-import { withZod } from '../../http/create-http-server';
-import { responses } from '../../http/responses';
-import { checkoutPage } from './simulator-page';
-import { findSession, markCancelled, markPaid, type SimulatorSession } from './simulator-sessions';
-import { paidEvents, sendSignedWebhook } from './simulator-webhooks';
-import type { SimulatorPayments } from './simulator.payments';
+import { DomainError } from '../../shared/errors/domain-error';
+import { withZod } from '../../shared/http/create-http-server';
+import { responses } from '../../shared/http/responses';
+import { checkoutPage } from '../../shared/adapters/payments/simulator-page';
+import { findSession, markCancelled, markPaid, type SimulatorSession } from '../../shared/adapters/payments/simulator-sessions';
+import { paidEvents, sendSignedWebhook } from '../../shared/adapters/payments/simulator-webhooks';
+import type { SimulatorPayments } from '../../shared/adapters/payments/simulator.payments';
 
 const Params = z.strictObject({ sessionId: z.string().regex(/^cs_sim_[0-9a-f]{1,64}$/) });
 const schema = (description: string) => ({
