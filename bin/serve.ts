@@ -245,9 +245,17 @@ async function createMail(
   if (!config.SMTP_URL && config.NODE_ENV === 'production') {
     logger.warn('SMTP_URL is not set: notification e-mails stay in memory and reach nobody');
   }
-  if (mail.devMailbox && names.includes('sagas')) await devMailboxRoutes(app, mail.devMailbox);
+  // It shows everyone's mail without a token: only where nobody else can connect.
+  const devMailbox = mail.devMailbox && names.includes('sagas') ? mail.devMailbox : null;
+  if (devMailbox && isLoopback(config.HOST)) await devMailboxRoutes(app, devMailbox);
+  else if (devMailbox) {
+    logger.warn({ host: config.HOST }, 'GET /dev/mailbox is off: HOST is not a loopback address');
+  }
   return mail.mailer;
 }
+
+const isLoopback = (host: string) =>
+  host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 /** The notifications saga's retries, from MAIL_SEND_ATTEMPTS_MAX and MAIL_RETRY_DELAY_MS_*. */
 const mailRetryPolicy = (config: Config) => ({

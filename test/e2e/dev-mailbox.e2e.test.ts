@@ -50,6 +50,16 @@ test('a transfer\'s two e-mails appear in the development mailbox, newest first'
   expect(mailbox.items).toHaveLength(2);
 });
 
+test('bound to a non-loopback address, /dev/mailbox does not exist', async () => {
+  const exposed = await startTestApp({ env: { HOST: '0.0.0.0' } });
+  try {
+    const reply = await call(exposed, 'GET', '/dev/mailbox');
+    expect(reply.status).toBe(404);
+  } finally {
+    await exposed.stop();
+  }
+});
+
 test('with SMTP_URL set, /dev/mailbox does not exist', async () => {
   const smtp = await startSmtpTestServer();
   const withSmtp = await startTestApp({ env: { SMTP_URL: smtp.url } });
