@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   version_conflict: { status: 409, title: 'Concurrent modification; retry' },
   idempotency_key_in_progress: { status: 409, title: 'A request with this key is in progress' },
   email_taken: { status: 409, title: 'E-mail already registered' },
+  plan_already_premium: { status: 409, title: 'Already on the PREMIUM plan' },
   // 408, 412, 413, 415, 416, 431
   request_timeout: { status: 408, title: 'Request not received in time' },
   precondition_failed: { status: 412, title: 'Precondition failed' },

@@ -60,6 +60,11 @@ test('up, down, and replayed or older events change nothing', async () => {
 
   expect(await deliver(subscriptionEvent('customer.subscription.updated', 'active', t0 + 20))).toBe('processed');
   expect(await planOf(carol)).toBe('PREMIUM');
+  // On PREMIUM, a second subscription checkout would charge twice for one plan.
+  const sessions = fake.sessions().length;
+  const again = await call(app, 'POST', '/v1/plan/premium', { token: carol.token });
+  expect([again.status, again.body.code]).toEqual([409, 'plan_already_premium']);
+  expect(fake.sessions()).toHaveLength(sessions);
   expect(await deliver(subscriptionEvent('customer.subscription.deleted', 'canceled', t0 + 30))).toBe('processed');
   expect(await planOf(carol)).toBe('FREE');
 });

@@ -11,6 +11,7 @@ import { encodePosition } from '../../../shared/ports/event-store.port';
 import { commandContext } from '../command-context';
 import { sendCommandReply } from '../routes/reply';
 import { KEY_ACCEPTED, KEY_REQUIRED, MONEY_ERRORS, SECURED } from '../routes/route-options';
+import { DomainError } from '../../../shared/errors/domain-error';
 import type { PaymentDeps } from './payment-deps';
 import { requestTopUp } from './request-top-up';
 
@@ -74,6 +75,12 @@ function postPlanPremiumRoute(app: ZodApp, deps: PaymentDeps): void {
     },
     async (request, reply) => {
       const ctx = commandContext(deps, request, false);
+      // A second subscription would charge twice for the same plan.
+      const { state: user } = await deps.users.load(ctx.callerId);
+      if (user.status === 'registered' && user.plan === 'PREMIUM') {
+        deps.metrics.commands.inc({ command: 'premium_checkout', outcome: 'plan_already_premium' });
+        throw new DomainError('plan_already_premium', 'you are on the PREMIUM plan already');
+      }
       // The key derives from the Idempotency-Key (when sent), so a retry gets the same session.
       const link = await deps.payments.createPremiumCheckout({
         userId: ctx.callerId,
