@@ -319,7 +319,7 @@ export function eventStoreContract(adapterName: string, start: StartEventStore):
                 streams: [{ streamId, expectedVersion: 'no-stream', events: [event] }],
               });
             }
-            const fromLog = await readEverything(upcasting.store);
+            const fromLog = await readAtLeast(upcasting.store, written.length);
             for (const [index, { streamId, event, latest }] of written.entries()) {
               expect(latest.schemaVersion).toBeGreaterThan(event.schemaVersion);
               const upcast = { eventId: event.eventId, ...latest };
@@ -369,7 +369,7 @@ export function eventStoreContract(adapterName: string, start: StartEventStore):
             })),
           });
         }
-        const read = await readEverything(store);
+        const read = await readAtLeast(store, written.length);
         expect(read.map((event) => event.eventId)).toEqual(written);
         read.slice(1).forEach((event, index) => {
           expect(comparePositions(read[index]!.position, event.position)).toBeLessThan(0);
@@ -428,6 +428,21 @@ export function eventStoreContract(adapterName: string, start: StartEventStore):
 }
 
 /** Reads the whole log from the start, PAGE_SIZE events at a time. */
+/**
+ * readEverything until it holds at least `count` events: a Postgres reader sees a commit only
+ * once no older transaction runs anywhere in the cluster (another test file's included), so
+ * what this test just wrote may show a moment later. Bounded.
+ */
+export async function readAtLeast(store: EventStore, count: number): Promise<RecordedEvent[]> {
+  for (let attempt = 0; attempt < HORIZON_WAITS_MAX; attempt += 1) {
+    const events = await readEverything(store);
+    if (events.length >= count) return events;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return readEverything(store);
+}
+const HORIZON_WAITS_MAX = 500;
+
 export async function readEverything(store: EventStore): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];
   let after = START_POSITION;
