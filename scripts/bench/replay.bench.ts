@@ -7,6 +7,7 @@
 // Admin connection: DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres.
 // `benchReplay` is what `npm run bench` (bench.ts) calls.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
 import { replayWallet } from '../../shared/audit/replay-wallet';
@@ -204,7 +205,10 @@ async function measure(store: EventStore, options: Options): Promise<void> {
       + `(min ${row.minSeconds.toFixed(3)}, max ${row.maxSeconds.toFixed(3)}) `
       + `= ${row.eventsPerSecond} events/s`);
   }
-  process.stdout.write(`${JSON.stringify({ auditReplay: rows, rounds: options.rounds })}\n`);
+  // The load average says how quiet the machine was: these figures move with it.
+  const load1m = Number(loadavg()[0]!.toFixed(2));
+  log(`load average (1 min) at the end: ${load1m}`);
+  process.stdout.write(`${JSON.stringify({ auditReplay: rows, rounds: options.rounds, load1m })}\n`);
 }
 
 async function main(): Promise<void> {
