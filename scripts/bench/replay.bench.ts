@@ -9,7 +9,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { replayWallet } from '../../shared/audit/replay-wallet';
 import { PostgresEventStore } from '../../shared/adapters/event-store/postgres.event-store';
 import {
@@ -21,7 +21,9 @@ import { domainEventCodec } from '../../shared/domain/event-codec';
 import { evolveWallet } from '../../shared/domain/wallet/wallet.evolve';
 import { initialWalletState, type WalletState } from '../../shared/domain/wallet/wallet.state';
 import type { EventStore, NewEvent } from '../../shared/ports/event-store.port';
+import { withClient } from '../../shared/testing/fresh-database';
 import { databaseUrl } from '../../shared/testing/test-env';
+import { positiveIntFlag } from './bench-flags';
 
 const APPEND_EVENTS_PER_CALL = 1_000;
 const ADMIN_URL_DEFAULT = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -166,13 +168,10 @@ async function timeReplay(
 type Options = { events: number; rounds: number };
 
 function parseOptions(argv: readonly string[]): Options {
-  const flag = (name: string, fallback: number) => {
-    const raw = argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
-    const value = raw === undefined ? fallback : Number(raw);
-    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be >= 1`);
-    return value;
+  return {
+    events: positiveIntFlag(argv, 'events', 100_000),
+    rounds: positiveIntFlag(argv, 'rounds', 5),
   };
-  return { events: flag('events', 100_000), rounds: flag('rounds', 5) };
 }
 
 async function measure(store: EventStore, options: Options): Promise<void> {
@@ -233,15 +232,10 @@ async function main(): Promise<void> {
   }
 }
 
-async function onAdmin(url: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
+const onAdmin = (url: string, sql: string): Promise<void> =>
+  withClient(url, async (client) => {
     await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+  });
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
