@@ -14,6 +14,7 @@ import { START_POSITION, type EventStore } from '../../shared/ports/event-store.
 import { openRuntime, type Runtime } from '../../bin/runtime/runtime';
 import { databaseUrl } from '../../shared/testing/test-env';
 import { seedWalletEvents } from './rebuild-seed';
+import { positiveIntFlag } from './bench-flags';
 
 const ADMIN_URL_DEFAULT = 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Bounds the scan loop: more batches than this means the store is not advancing. */
@@ -22,16 +23,10 @@ const SCAN_BATCHES_MAX = 10_000_000;
 type Options = { events: number; wallets: number; replayBatch: number };
 
 function parseOptions(argv: readonly string[]): Options {
-  const flag = (name: string, fallback: number) => {
-    const raw = argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
-    const value = raw === undefined ? fallback : Number(raw);
-    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be >= 1`);
-    return value;
-  };
   return {
-    events: flag('events', 1_000_000),
-    wallets: flag('wallets', 10_000),
-    replayBatch: flag('replay-batch', REPLAY_BATCH_SIZE_DEFAULT),
+    events: positiveIntFlag(argv, 'events', 1_000_000),
+    wallets: positiveIntFlag(argv, 'wallets', 10_000),
+    replayBatch: positiveIntFlag(argv, 'replay-batch', REPLAY_BATCH_SIZE_DEFAULT),
   };
 }
 
