@@ -12,8 +12,8 @@ import {
   DuplicateEvent, IdempotencyKeyTaken, START_POSITION, UniqueClaimTaken, VersionConflict,
   comparePositions,
   type AppendRequest, type AppendResult, type EventCodec, type EventMetadata, type EventStore,
-  type IdempotencyRecord, type LockedDecision, type LockedOutcome, type NewEvent, type Position, type RecordedEvent, type StreamId,
-  type StreamVerification,
+  type IdempotencyRecord, type LockedDecision, type LockedOutcome, type NewEvent, type Position,
+  type RecordedEvent, type StreamId, type StreamVerification,
 } from '../../ports/event-store.port';
 import {
   assertAppendUnderLocks, assertReadLimit, assertValidAppend, assertValidLocks, requestEventIds,
