@@ -127,10 +127,11 @@ test('transfers raced over 4 hot wallets through two processes never fail on con
   expect([...statuses.keys()].filter((status) => ![201, 422].includes(status))).toEqual([]);
   const refusalCodes = refused.map((attempt) => String(attempt.reply!.body.code));
   expect(refusalCodes.filter((code) => !BUSINESS_REFUSALS.includes(code))).toEqual([]);
-  // Contention was met (else this test proves nothing), each conflict was followed by one
-  // retry under the streams' locks, and none of those met a conflict in its turn.
+  // Contention was met (else this test proves nothing); every conflict was retried, and only
+  // after a conflict does a retry take the locks (command-runner.unit.test.ts pins the rest).
   expect(versionConflicts).toBeGreaterThan(0);
-  expect(retries.pessimistic).toBe(versionConflicts);
+  expect(retries.optimistic + retries.pessimistic).toBeGreaterThanOrEqual(versionConflicts);
+  expect(retries.pessimistic).toBeLessThanOrEqual(versionConflicts);
 
   const streams = new Map<string, AuditedEvent[]>();
   for (const wallet of wallets) {
