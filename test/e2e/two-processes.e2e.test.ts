@@ -139,9 +139,9 @@ test('random transfers split across two processes conserve money and match the l
   expect(sumMinor(balances)).toBe(FUNDING_MINOR * BigInt(wallets.length));
 
   expect(attempts.flatMap((attempt) => attempt.failure ?? [])).toEqual([]);
-  expect([...statuses.keys()].filter((status) => ![201, 409, 422].includes(status))).toEqual([]);
-  expect(conflicts.map((attempt) => attempt.reply!.body.code))
-    .toEqual(conflicts.map(() => 'version_conflict'));
+  // Contention alone never fails a request: a retry under the streams' locks cannot lose.
+  expect([...statuses.keys()].filter((status) => ![201, 422].includes(status))).toEqual([]);
+  expect(conflicts.map((attempt) => attempt.reply!.body.code)).toEqual([]);
   expect(refusalCodes).toEqual({ insufficient_funds: refused.length });
   expect(accepted.length).toBeGreaterThan(TRANSFERS / 4);
   expect(refused.length).toBeGreaterThan(0);
