@@ -137,7 +137,8 @@ export interface EventStore {
    * the append and a stale version cannot be met. The append must write and check only
    * locked streams (asserted); it goes through the same checks and outcomes as `append` (a
    * taken key still throws IdempotencyKeyTaken) but not through group commit. When `decide`
-   * throws, nothing is appended and the error is rethrown.
+   * throws, nothing is appended and the error is rethrown. `decide` must not call `append`
+   * on a locked stream itself: that append would wait for these very locks.
    */
   withStreamLocks<T>(
     streamIds: readonly StreamId[],
