@@ -9,7 +9,11 @@
 //   request; the store commits it with other commands' requests in one transaction (group
 //   commit) and answers each request on its own. On a version conflict, or when a twin
 //   request took the key first, the next attempt looks for a stored response, then decides
-//   again on fresh state; after CONFLICT_RETRIES_MAX conflicts it answers version_conflict.
+//   again on fresh state. After OPTIMISTIC_CONFLICTS_MAX conflicts it decides pessimistically:
+//   load, decide and append holding the store's locks of the streams that conflicted
+//   (EventStore.withStreamLocks), which no other writer can move meanwhile, so contention
+//   alone never fails a request. CONFLICT_RETRIES_MAX conflicts (only reachable if a writer
+//   bypassed the locks) still answer version_conflict.
 // - Replay: no stored response is looked up before the first decision. A retry finds its own
 //   effect (nothing left to append, its events already stored, or its key taken) and then
 //   answers with the stored response, byte for byte.
@@ -20,14 +24,19 @@
 //   code (insufficient_funds and limit_exceeded, both 422, stay apart); a thrown rejection
 //   counts by its code, an unreachable store as `unavailable`, a bug not at all. Replays and
 //   retries that change nothing are not counted again. tng_events_appended_total counts the
-//   appended events by type, tng_version_conflicts_total each conflict.
+//   appended events by type, tng_version_conflicts_total each conflict, and
+//   tng_command_retries_total each attempt after the first, by mode (optimistic, pessimistic).
+import { assert } from '../../shared/errors/assert';
 import { DomainError, InfraError } from '../../shared/errors/domain-error';
 import {
   IdempotencyKeyTaken,
   VersionConflict,
   encodePosition,
   type AppendRequest,
+  type AppendResult,
   type IdempotencyRecord,
+  type LockedDecision,
+  type LockedOutcome,
 } from '../../shared/ports/event-store.port';
 import { withReadSet } from '../../shared/aggregates/read-set';
 import { rejectionProblem } from '../../shared/http/problem';
@@ -37,6 +46,16 @@ import type { CommandDeps } from './command-deps';
 import { idempotencyRecord, storedResponse, type IdempotencyContext } from './idempotency';
 
 export const CONFLICT_RETRIES_MAX = 8;
+/**
+ * Conflicts met optimistically before the retries take the streams' locks. A conflict means
+ * another writer (usually another process) is moving these streams now. An optimistic retry
+ * is cheap (group commit) but may lose again; a locked one cannot lose, but holds the locks
+ * over its reads and so stalls the other process's batches that touch them. Measured over
+ * two processes and 4 hot wallets (docs/architecture.md "Commands"): locking after the
+ * first conflict locked every conflict and took the longest; after three, about one command
+ * in twelve locked and the run took about as long as with optimistic retries alone.
+ */
+export const OPTIMISTIC_CONFLICTS_MAX = 3;
 
 /** What a command appends: events per stream, claims, credentials (the runner adds the key). */
 export type Changes = Omit<AppendRequest, 'idempotency'>;
@@ -78,48 +97,154 @@ async function runAttempts(deps: CommandRunnerDeps, command: Command): Promise<C
   const replay = async () =>
     command.idempotency ? storedResponse(deps.store, command.idempotency) : null;
   return deps.mutex.withKeys(command.lockKeys, async () => {
+    let locks: readonly string[] | null = null; // Null while attempts are optimistic.
+    let conflicts = 0;
     for (let attempt = 1; ; attempt += 1) {
-      const fresh = attempt > 1;
-      if (fresh) {
+      if (attempt > 1) {
+        const mode = locks ? 'pessimistic' : 'optimistic';
+        deps.metrics.commandRetries.inc({ command: command.name, mode });
         const stored = await replay();
         if (stored) return replayed(deps, stored);
       }
-      const decided = await decideOrReplay(command.handle, replay, fresh);
-      if (decided === 'decide-fresh') continue;
-      if ('replay' in decided) return replayed(deps, decided.replay);
-      const { outcome, reads } = decided;
-      const answer = answerOf(outcome);
-      // A decision that changes nothing is usually a twin that queued behind the request
-      // that stored the response: answer with that response, byte for byte.
-      if (!outcome.append) return (await replayIfStored(deps, replay)) ?? unchanged(deps, answer);
-      const append = withReadChecks(outcome.append, reads);
-      try {
-        const result = await deps.store.append({
-          ...append,
-          ...(command.idempotency
-            ? { idempotency: idempotencyRecord(command.idempotency, answer.status, answer.body) }
-            : {}),
-        });
-        deps.onCommitted(append, result);
-        // Every event already existed: a twin in another process wrote them, with its reply.
-        if (!result.position) {
-          return (await replayIfStored(deps, replay)) ?? unchanged(deps, answer);
-        }
-        countAppended(deps.metrics, append);
-        deps.metrics.commands.inc({ command: command.name, outcome: decidedOutcome(outcome) });
-        const body = JSON.stringify(answer.body);
-        return { status: answer.status, body, position: encodePosition(result.position) };
-      } catch (error) {
-        if (error instanceof IdempotencyKeyTaken) continue; // A twin request won: replay it.
-        if (!(error instanceof VersionConflict)) throw error;
+      const step: Step = locks
+        ? await lockedAttempt(deps, command, replay, locks)
+        : await optimisticAttempt(deps, command, replay, attempt > 1);
+      if ('reply' in step) return step.reply;
+      if (step.retry === 'conflict') {
         deps.metrics.versionConflicts.inc({ command: command.name });
-        if (attempt >= CONFLICT_RETRIES_MAX) {
+        conflicts += 1;
+        if (conflicts >= CONFLICT_RETRIES_MAX) {
           throw new DomainError('version_conflict', 'the wallet kept changing; retry the request');
         }
+      }
+      if ('streams' in step && (locks || conflicts >= OPTIMISTIC_CONFLICTS_MAX)) {
+        locks = [...new Set([...(locks ?? []), ...step.streams])];
       }
     }
   });
 }
+
+/** How an attempt ended: an answer, or why and how to decide again. */
+type Step =
+  | Readonly<{ reply: CommandReply }>
+  | Readonly<{ retry: 'fresh' | 'key-taken' }>
+  | Readonly<{ retry: 'conflict' | 'widen'; streams: readonly string[] }>;
+
+/** Decides, then appends through group commit: the first attempt, on cached state. */
+async function optimisticAttempt(
+  deps: CommandRunnerDeps,
+  command: Command,
+  replay: Replay,
+  fresh: boolean,
+): Promise<Step> {
+  const decided = await decideAttempt(command, replay, fresh);
+  if (decided.kind === 'fresh') return { retry: 'fresh' };
+  if (decided.kind !== 'append') return { reply: await finish(deps, command, replay, decided, null) };
+  try {
+    const result = await deps.store.append(decided.request);
+    return { reply: await finish(deps, command, replay, decided, result) };
+  } catch (error) {
+    return failedAppend(error, streamIdsOf(decided.changes));
+  }
+}
+
+/**
+ * Loads, decides and appends holding the store's locks of `locks` (the streams of the append
+ * that lost), so no other writer can move them in between: it cannot lose again. A decision
+ * that touches a stream it does not hold decides again holding that one too, since taking a
+ * lock late could wait out of order.
+ */
+async function lockedAttempt(
+  deps: CommandRunnerDeps,
+  command: Command,
+  replay: Replay,
+  locks: readonly string[],
+): Promise<Step> {
+  const held = new Set(locks);
+  const decideHolding = async (): Promise<LockedDecision<LockedValue>> => {
+    const decided = await decideAttempt(command, replay, true);
+    if (decided.kind !== 'append') return { value: decided, append: null };
+    const outside = streamIdsOf(decided.changes).filter((streamId) => !held.has(streamId));
+    if (outside.length > 0) return { value: { kind: 'widen', streams: outside }, append: null };
+    return { value: decided, append: decided.request };
+  };
+  let locked: LockedOutcome<LockedValue>;
+  try {
+    locked = await deps.store.withStreamLocks(locks, decideHolding);
+  } catch (error) {
+    return failedAppend(error, locks);
+  }
+  const { value, result } = locked;
+  if (value.kind === 'widen') return { retry: 'widen', streams: value.streams };
+  assert(value.kind !== 'fresh', 'a decision on fresh state is never taken again');
+  return { reply: await finish(deps, command, replay, value, result) };
+}
+
+/** A locked attempt's decision, or the streams it touched but does not hold. */
+type LockedValue = AttemptDecision | Readonly<{ kind: 'widen'; streams: string[] }>;
+
+/** A lost race or a twin's key means deciding again; anything else is the command's error. */
+function failedAppend(error: unknown, streams: readonly string[]): Step {
+  if (error instanceof IdempotencyKeyTaken) return { retry: 'key-taken' }; // A twin won.
+  if (error instanceof VersionConflict) return { retry: 'conflict', streams };
+  throw error;
+}
+
+type Replay = () => Promise<IdempotencyRecord | null>;
+
+/** What one decision came to, before anything is appended. */
+type AttemptDecision =
+  | Readonly<{ kind: 'fresh' }>
+  | Readonly<{ kind: 'replay'; record: IdempotencyRecord }>
+  | Readonly<{ kind: 'unchanged'; answer: Answer }>
+  | Readonly<{
+    kind: 'append'; outcome: Outcome; answer: Answer; changes: Changes; request: AppendRequest;
+  }>;
+
+async function decideAttempt(
+  command: Command,
+  replay: Replay,
+  fresh: boolean,
+): Promise<AttemptDecision> {
+  const decided = await decideOrReplay(command.handle, replay, fresh);
+  if (decided === 'decide-fresh') return { kind: 'fresh' };
+  if ('replay' in decided) return { kind: 'replay', record: decided.replay };
+  const { outcome, reads } = decided;
+  const answer = answerOf(outcome);
+  if (!outcome.append) return { kind: 'unchanged', answer };
+  const changes = withReadChecks(outcome.append, reads);
+  const idempotency = command.idempotency
+    ? { idempotency: idempotencyRecord(command.idempotency, answer.status, answer.body) }
+    : {};
+  return { kind: 'append', outcome, answer, changes, request: { ...changes, ...idempotency } };
+}
+
+/** The reply to a decision, once its append (if any) has committed with `result`. */
+async function finish(
+  deps: CommandRunnerDeps,
+  command: Command,
+  replay: Replay,
+  decided: Exclude<AttemptDecision, Readonly<{ kind: 'fresh' }>>,
+  result: AppendResult | null,
+): Promise<CommandReply> {
+  if (decided.kind === 'replay') return replayed(deps, decided.record);
+  // A decision that changes nothing is usually a twin that queued behind the request that
+  // stored the response: answer with that response, byte for byte.
+  if (decided.kind === 'unchanged' || !result) {
+    return (await replayIfStored(deps, replay)) ?? unchanged(deps, decided.answer);
+  }
+  const { outcome, answer, changes } = decided;
+  deps.onCommitted(changes, result);
+  // Every event already existed: a twin in another process wrote them, with its reply.
+  if (!result.position) return (await replayIfStored(deps, replay)) ?? unchanged(deps, answer);
+  countAppended(deps.metrics, changes);
+  deps.metrics.commands.inc({ command: command.name, outcome: decidedOutcome(outcome) });
+  const body = JSON.stringify(answer.body);
+  return { status: answer.status, body, position: encodePosition(result.position) };
+}
+
+const streamIdsOf = (changes: Changes): string[] =>
+  changes.streams.map((stream) => stream.streamId);
 
 /** Streams the decision read but does not write join the append as version checks. */
 function withReadChecks(append: Changes, reads: ReadonlyMap<string, bigint>): Changes {
@@ -161,7 +286,7 @@ async function decideOrReplay(
 
 async function replayIfStored(
   deps: CommandRunnerDeps,
-  replay: () => Promise<IdempotencyRecord | null>,
+  replay: Replay,
 ): Promise<CommandReply | null> {
   const stored = await replay();
   return stored ? replayed(deps, stored) : null;

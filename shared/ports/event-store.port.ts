@@ -85,6 +85,12 @@ export type AppendResult = Readonly<{
   position: Position | null;
 }>;
 
+/** What a decision taken under stream locks hands back: its value, and what to append. */
+export type LockedDecision<T> = Readonly<{ value: T; append: AppendRequest | null }>;
+
+/** The decision's value, and its append's result once committed (null: nothing appended). */
+export type LockedOutcome<T> = Readonly<{ value: T; result: AppendResult | null }>;
+
 export type StreamVerification =
   | Readonly<{ ok: true; streams: number; events: number }>
   | Readonly<{ ok: false; streamId: StreamId; streamVersion: bigint; problem: string }>;
@@ -122,6 +128,22 @@ export interface EventStore {
    * twins in one batch meet the same order.
    */
   append(request: AppendRequest): Promise<AppendResult>;
+  /**
+   * Pessimistic concurrency, for a decision that already lost an optimistic race: takes the
+   * write locks of `streamIds` (every adapter in one fixed order, so two holders cannot
+   * deadlock), runs `decide`, whose reads see every append committed before the locks were
+   * granted, then appends what it returns and commits before releasing them. No other append
+   * to those streams can come in between, so versions read in `decide` are still current at
+   * the append and a stale version cannot be met. The append must write and check only
+   * locked streams (asserted); it goes through the same checks and outcomes as `append` (a
+   * taken key still throws IdempotencyKeyTaken) but not through group commit. When `decide`
+   * throws, nothing is appended and the error is rethrown. `decide` must not call `append`
+   * on a locked stream itself: that append would wait for these very locks.
+   */
+  withStreamLocks<T>(
+    streamIds: readonly StreamId[],
+    decide: () => Promise<LockedDecision<T>>,
+  ): Promise<LockedOutcome<T>>;
   /** Events of one stream from `fromVersion` (inclusive), at most `limit`, parsed. */
   readStream(
     streamId: StreamId,

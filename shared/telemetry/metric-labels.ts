@@ -33,6 +33,14 @@ export const BACKGROUND_COMMAND_NAMES = [
   'expire_holds', 'fulfil_top_up', 'expire_top_up', 'change_plan',
 ] as const;
 
+/**
+ * How the command runner decides again (the `mode` label of tng_command_retries_total):
+ * `optimistic` without locks (a rejection decided on cached state, a twin took the key),
+ * `pessimistic` under the streams' locks in the store, after a version conflict.
+ */
+export const COMMAND_RETRY_MODES = ['optimistic', 'pessimistic'] as const;
+export type CommandRetryMode = (typeof COMMAND_RETRY_MODES)[number];
+
 /** `ok`, or the rejection by its stable code (docs/errors.md): never an HTTP status. */
 export type CommandOutcome = 'ok' | ErrorCode;
 export const COMMAND_OUTCOMES: readonly CommandOutcome[] = [

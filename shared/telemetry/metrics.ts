@@ -6,7 +6,8 @@
 import client from 'prom-client';
 import packageJson from '../../package.json';
 import {
-  BACKGROUND_COMMAND_NAMES, COMMAND_NAMES, COMMAND_OUTCOMES, CURRENCY_CODES, EVENT_TYPES,
+  BACKGROUND_COMMAND_NAMES, COMMAND_NAMES, COMMAND_OUTCOMES, COMMAND_RETRY_MODES, CURRENCY_CODES,
+  EVENT_TYPES,
   PROJECTION_NAMES, RATE_LIMITED_ROUTES, SAGA_SUBSCRIBER_NAMES,
 } from './metric-labels';
 import { notificationMetrics } from './notification-metrics';
@@ -62,13 +63,20 @@ function requestMetrics(registry: client.Registry) {
     labelNames: ['command'] as const,
     registers: [registry],
   });
+  const commandRetries = new client.Counter({
+    name: 'tng_command_retries_total',
+    help: 'Commands decided again by the command runner, by command and mode (optimistic, ' +
+      'or pessimistic: under the streams\' locks after a version conflict)',
+    labelNames: ['command', 'mode'] as const,
+    registers: [registry],
+  });
   const rateLimited = new client.Counter({
     name: 'tng_rate_limited_total',
     help: 'Requests refused with 429 rate_limited, by route template',
     labelNames: ['route'] as const,
     registers: [registry],
   });
-  return { httpDuration, commands, versionConflicts, rateLimited };
+  return { httpDuration, commands, versionConflicts, commandRetries, rateLimited };
 }
 
 /** The event log, the read models and the background processes. */
@@ -132,6 +140,7 @@ function ledgerMetrics(registry: client.Registry) {
 function startAtZero(metrics: Omit<Metrics, 'registry'>): void {
   for (const command of COMMAND_NAMES) {
     for (const outcome of COMMAND_OUTCOMES) metrics.commands.inc({ command, outcome }, 0);
+    for (const mode of COMMAND_RETRY_MODES) metrics.commandRetries.inc({ command, mode }, 0);
   }
   for (const command of [...COMMAND_NAMES, ...BACKGROUND_COMMAND_NAMES]) {
     metrics.versionConflicts.inc({ command }, 0);

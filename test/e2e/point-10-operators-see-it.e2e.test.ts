@@ -55,6 +55,9 @@ describe('issue 8, point 10: Operators can see it', () => {
     expect(outcomes.filter((outcome) => !OUTCOMES.includes(outcome!))).toEqual([]);
     for (const command of COMMANDS) {
       expect(sampleValue(samples, 'tng_version_conflicts_total', { command })).toBe(0);
+      for (const mode of ['optimistic', 'pessimistic']) {
+        expect(sampleValue(samples, 'tng_command_retries_total', { command, mode })).toBe(0);
+      }
     }
     expect(sampleValue(samples, 'tng_events_appended_total', { type: 'TransferRejected' }))
       .toBe(0);

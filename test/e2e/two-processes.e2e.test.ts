@@ -9,17 +9,20 @@
 // transfers: exactly one succeeds, the rest are refused insufficient_funds, the balance is 0).
 import { randomUUID } from 'node:crypto';
 import {
-  call, fund, inParallel, logIn, openWallet, signUp, transfer, type HttpTarget, type Reply,
+  call, fund, inParallel, openWallet, signUp, transfer, type HttpTarget, type Reply,
   type User,
 } from '../support/api';
 import {
-  checkEventLog, countBy, groupByStatus, seededRandom, type BankAttempt, type BankWallet,
+  checkEventLog, countBy, groupByStatus, seededRandom, sendTransfers, type BankAttempt,
+  type BankWallet,
 } from '../support/bank-checks';
 import {
   aProblem, auditStream, balanceFromEvents, maxPositionToken, problemOf, sumMinor,
   type AuditedEvent,
 } from '../support/ledger-checks';
-import { startServeCluster, type ServeCluster } from '../support/serve-processes';
+import {
+  clusterOperator, serverOf, startServeCluster, type ServeCluster,
+} from '../support/serve-processes';
 
 const USERS = 4;
 const WALLETS_PER_USER = 2;
@@ -40,21 +43,13 @@ jest.setTimeout(60_000);
 
 beforeAll(async () => {
   cluster = await startServeCluster(2);
-  [admin, auditor] = await Promise.all([operator('admin'), operator('auditor')]);
+  admin = await clusterOperator(cluster, 'admin');
+  auditor = await clusterOperator(cluster, 'auditor');
 });
 afterAll(() => cluster?.stop());
 
-/** The server for the `index`-th request: requests alternate between the processes. */
-const serverFor = (index: number): HttpTarget =>
-  cluster.servers[index % cluster.servers.length]!;
-
-/** A user granted `role` by the real CLI, as an operator does, then signed in again. */
-async function operator(role: string): Promise<User> {
-  const user = await signUp(serverFor(0), role);
-  const granted = await cluster.tng('users', 'grant-role', user.email, role);
-  if (granted.code !== 0) throw new Error(`grant-role ${role}: ${granted.stderr}`);
-  return logIn(serverFor(1), user.email, user.userId);
-}
+/** Requests alternate between the two processes. */
+const serverFor = (index: number): HttpTarget => serverOf(cluster, index);
 
 async function fundedWallet(owner: User, amount: bigint, index: number): Promise<string> {
   const walletId = await openWallet(serverFor(index), owner);
@@ -103,20 +98,7 @@ function plannedAttempts(wallets: readonly BankWallet[]): BankAttempt[] {
 test('random transfers split across two processes conserve money and match the ledger', async () => {
   const wallets = await fundedWallets();
   const attempts = plannedAttempts(wallets);
-  const startedMs = Date.now();
-  await inParallel(attempts.map((attempt, index) => async () => {
-    try {
-      attempt.reply = await transfer(serverFor(index), attempt.source.owner, {
-        sourceWalletId: attempt.source.walletId,
-        targetWalletId: attempt.target.walletId,
-        amount: attempt.amount.toString(),
-      }, attempt.key);
-    } catch (error) {
-      // Counted, not thrown: the ledger below says what such an answer hid.
-      attempt.failure = String(error);
-    }
-  }), CONCURRENCY);
-  const elapsedMs = Date.now() - startedMs;
+  const elapsedMs = await sendTransfers(attempts, serverFor, CONCURRENCY);
 
   const statuses = groupByStatus(attempts);
   const accepted = statuses.get(201) ?? [];
@@ -139,9 +121,9 @@ test('random transfers split across two processes conserve money and match the l
   expect(sumMinor(balances)).toBe(FUNDING_MINOR * BigInt(wallets.length));
 
   expect(attempts.flatMap((attempt) => attempt.failure ?? [])).toEqual([]);
-  expect([...statuses.keys()].filter((status) => ![201, 409, 422].includes(status))).toEqual([]);
-  expect(conflicts.map((attempt) => attempt.reply!.body.code))
-    .toEqual(conflicts.map(() => 'version_conflict'));
+  // Contention alone never fails a request: a retry under the streams' locks cannot lose.
+  expect([...statuses.keys()].filter((status) => ![201, 422].includes(status))).toEqual([]);
+  expect(conflicts.map((attempt) => attempt.reply!.body.code)).toEqual([]);
   expect(refusalCodes).toEqual({ insufficient_funds: refused.length });
   expect(accepted.length).toBeGreaterThan(TRANSFERS / 4);
   expect(refused.length).toBeGreaterThan(0);

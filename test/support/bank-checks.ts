@@ -2,7 +2,7 @@
 // each acknowledged transfer is one debit and one credit in the event log, each refusal one
 // TransferRejected, and nothing else moved. Also their seeded generator, so a failing run can
 // be replayed.
-import type { Reply, User } from './api';
+import { inParallel, transfer, type HttpTarget, type Reply, type User } from './api';
 import type { AuditedEvent } from './ledger-checks';
 
 export type BankWallet = { walletId: string; owner: User };
@@ -86,4 +86,29 @@ export function checkEventLog(
   );
   expect(transferDebits.length).toBe(accepted.length);
   expect([...rejections.values()].flat().length).toBe(refused.length);
+}
+
+/**
+ * Sends every attempt as a transfer, at most `concurrency` at once, the `index`-th to
+ * `targetOf(index)`; each keeps its reply, or its failure (counted, not thrown: the ledger
+ * checks say what such an answer hid). Returns the milliseconds it took.
+ */
+export async function sendTransfers(
+  attempts: readonly BankAttempt[],
+  targetOf: (index: number) => HttpTarget,
+  concurrency: number,
+): Promise<number> {
+  const startedMs = Date.now();
+  await inParallel(attempts.map((attempt, index) => async () => {
+    try {
+      attempt.reply = await transfer(targetOf(index), attempt.source.owner, {
+        sourceWalletId: attempt.source.walletId,
+        targetWalletId: attempt.target.walletId,
+        amount: attempt.amount.toString(),
+      }, attempt.key);
+    } catch (error) {
+      attempt.failure = String(error);
+    }
+  }), concurrency);
+  return Date.now() - startedMs;
 }

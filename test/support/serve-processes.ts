@@ -4,7 +4,7 @@
 // apart: the guarantee that a single TestApp, whose lock serialises every request to a
 // wallet, cannot put to the test.
 import { createFreshDatabase, type FreshDatabase } from '../../shared/testing/fresh-database';
-import type { HttpTarget } from './api';
+import { logIn, signUp, type HttpTarget, type User } from './api';
 import { runTng, type CliRun } from './ledger-checks';
 import { cleanEnv, isReady, killQuietly, spawnGroup, waitFor, type Spawned } from './processes';
 
@@ -96,4 +96,19 @@ async function stopProcess(spawned: Spawned): Promise<void> {
     await exited;
   }
   clearTimeout(timer);
+}
+
+/** The server for the `index`-th request: requests alternate between the processes. */
+export const serverOf = (cluster: ServeCluster, index: number): HttpTarget =>
+  cluster.servers[index % cluster.servers.length]!;
+
+/**
+ * A user granted `role` by the real CLI, as an operator does, then signed in again on
+ * another process (the new role is in the new token).
+ */
+export async function clusterOperator(cluster: ServeCluster, role: string): Promise<User> {
+  const user = await signUp(serverOf(cluster, 0), role);
+  const granted = await cluster.tng('users', 'grant-role', user.email, role);
+  if (granted.code !== 0) throw new Error(`grant-role ${role}: ${granted.stderr}`);
+  return logIn(serverOf(cluster, 1), user.email, user.userId);
 }

@@ -75,3 +75,18 @@ export function versionMatches(expected: ExpectedVersion, actual: bigint): boole
 /** Every event id of the request, in request order. */
 export const requestEventIds = (request: AppendRequest): string[] =>
   request.streams.flatMap((stream) => stream.events.map((event) => event.eventId));
+
+/** Streams one withStreamLocks call may lock: a decision's few, never a batch. */
+export const LOCKED_STREAMS_MAX = APPEND_STREAMS_MAX;
+
+export function assertValidLocks(streamIds: readonly string[]): void {
+  assert(streamIds.length > 0, 'a locked decision locks at least one stream');
+  assert(streamIds.length <= LOCKED_STREAMS_MAX, 'too many streams locked at once');
+  assert(streamIds.every((streamId) => streamId.length > 0), 'a stream id is not empty');
+}
+
+/** An append made under stream locks writes and checks only streams it holds. */
+export function assertAppendUnderLocks(request: AppendRequest, locked: ReadonlySet<string>): void {
+  const outside = request.streams.filter((stream) => !locked.has(stream.streamId));
+  assert(outside.length === 0, 'an append under stream locks touches only locked streams');
+}

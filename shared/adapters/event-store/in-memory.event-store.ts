@@ -3,17 +3,21 @@
 // event ids, claims, credentials and idempotency records in the same "transaction", hash
 // chains and positions of (transactionId, globalPosition) with one transaction per append.
 // Payloads are stored as JSON text and parsed on every read, as a database would, so a
-// caller that mutates an object it appended or read cannot change history.
+// caller that mutates an object it appended or read cannot change history. Stream locks
+// (withStreamLocks) are a per-stream mutex that every append waits for, as Postgres's
+// advisory locks make every append wait.
+import { KeyedMutex } from '../../concurrency/keyed-mutex';
 import { assert } from '../../errors/assert';
 import {
   DuplicateEvent, IdempotencyKeyTaken, START_POSITION, UniqueClaimTaken, VersionConflict,
   comparePositions,
   type AppendRequest, type AppendResult, type EventCodec, type EventMetadata, type EventStore,
-  type IdempotencyRecord, type NewEvent, type Position, type RecordedEvent, type StreamId,
-  type StreamVerification,
+  type IdempotencyRecord, type LockedDecision, type LockedOutcome, type NewEvent, type Position,
+  type RecordedEvent, type StreamId, type StreamVerification,
 } from '../../ports/event-store.port';
 import {
-  assertReadLimit, assertValidAppend, requestEventIds, versionMatches,
+  assertAppendUnderLocks, assertReadLimit, assertValidAppend, assertValidLocks, requestEventIds,
+  versionMatches,
 } from './append-request';
 import { AppendWaiters } from './append-waiters';
 import { ChainVerifier, headWithoutEvents } from './chain-verifier';
@@ -49,6 +53,7 @@ export class InMemoryEventStore implements EventStore {
   private readonly claimOwners = new Map<string, string>();
   private readonly passwordHashes = new Map<string, string>();
   private readonly waiters = new AppendWaiters();
+  private readonly streamLocks = new KeyedMutex();
   private transactionId = 0n;
   private closed = false;
 
@@ -57,6 +62,28 @@ export class InMemoryEventStore implements EventStore {
   async append(request: AppendRequest): Promise<AppendResult> {
     this.assertOpen();
     assertValidAppend(request);
+    const streamIds = request.streams.map((stream) => stream.streamId);
+    return this.streamLocks.withKeys(streamIds, async () => this.appendNow(request));
+  }
+
+  async withStreamLocks<T>(
+    streamIds: readonly StreamId[],
+    decide: () => Promise<LockedDecision<T>>,
+  ): Promise<LockedOutcome<T>> {
+    this.assertOpen();
+    assertValidLocks(streamIds);
+    return this.streamLocks.withKeys(streamIds, async () => {
+      const { value, append } = await decide();
+      if (!append) return { value, result: null };
+      this.assertOpen();
+      assertValidAppend(append);
+      assertAppendUnderLocks(append, new Set(streamIds));
+      return { value, result: this.appendNow(append) };
+    });
+  }
+
+  // Synchronous from its checks to its write, so nothing can come in between.
+  private appendNow(request: AppendRequest): AppendResult {
     // The order EventStore.append documents: a taken key, then a retry of a stored
     // append (a success that writes nothing), then versions, duplicates and claims.
     const idempotency = request.idempotency;

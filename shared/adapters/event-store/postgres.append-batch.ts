@@ -4,7 +4,7 @@
 // in which case this throws and the caller (group-commit.ts) retries the requests alone.
 // Once the statement has returned, the batch is committed, so nothing after it may throw:
 // a retry would write again. A row this code cannot read (a bug) fails only its request.
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { InvariantViolation, assert } from '../../errors/assert';
 import {
   DuplicateEvent, IdempotencyKeyTaken, UniqueClaimTaken, VersionConflict,
@@ -18,9 +18,12 @@ import { STORE_TYPES } from './postgres.rows';
 
 export type AppendBatchOptions = Readonly<{ notify: boolean }>;
 
-/** On the pool, outside any BEGIN, the statement is a transaction of its own. */
+/**
+ * On the pool, outside any BEGIN, the statement is a transaction of its own; on a client
+ * inside a transaction (postgres.stream-locks.ts) it commits with that transaction.
+ */
 export async function appendBatch(
-  pool: Pool,
+  pool: Pool | PoolClient,
   batch: readonly PreparedAppend[],
   options: AppendBatchOptions,
 ): Promise<Array<Settled<AppendResult>>> {

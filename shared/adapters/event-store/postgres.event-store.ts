@@ -8,13 +8,14 @@
 // - events are never updated or deleted (triggers refuse it, for everyone).
 import { Pool, type ClientConfig, type PoolConfig } from 'pg';
 import { assert } from '../../errors/assert';
+import { Permits } from '../../concurrency/permits';
 import { InfraError } from '../../errors/domain-error';
 import { isDependencyUnavailable } from '../../errors/unavailable';
 import {
   START_POSITION,
   type AppendRequest, type AppendResult, type EventCodec, type EventStore,
-  type IdempotencyRecord, type Position, type RecordedEvent, type StreamId,
-  type StreamVerification,
+  type IdempotencyRecord, type LockedDecision, type LockedOutcome, type Position,
+  type RecordedEvent, type StreamId, type StreamVerification,
 } from '../../ports/event-store.port';
 import { assertReadLimit, assertValidAppend } from './append-request';
 import {
@@ -26,6 +27,7 @@ import { prepareAppend, type PreparedAppend } from './postgres.append-batch.para
 import { AppendListener } from './postgres.append-listener';
 import { AppendNotifier } from './postgres.append-notifier';
 import { asStoreError, isRetryableAppendFailure } from './postgres.errors';
+import { decideUnderLocks } from './postgres.stream-locks';
 import {
   EVENT_COLUMNS, STORE_TYPES, positionOf, toRecordedEvent, type EventRow,
 } from './postgres.rows';
@@ -73,6 +75,12 @@ export const GROUP_COMMIT_WEIGHT_MAX = 2_000;
 export const APPEND_QUEUE_MAX = 10_000;
 /** Attempts of an append run alone after its batch failed (deadlock, lost race). */
 export const APPEND_ALONE_ATTEMPTS_MAX = 3;
+/**
+ * Locked decisions at once, as a share of the pool: each holds a connection while its reads
+ * need others, so they must never take them all (a decision would wait for a connection
+ * held by one waiting for its locks).
+ */
+export const LOCKED_DECISIONS_POOL_SHARE = 4;
 
 const APPEND_OPTIONS: GroupCommitOptions<PreparedAppend> = {
   batchRequestsMax: GROUP_COMMIT_REQUESTS_MAX,
@@ -120,6 +128,7 @@ export class PostgresEventStore implements EventStore {
   private readonly notifyMode: AppendNotifyMode;
   private readonly notifier: AppendNotifier;
   private readonly groupCommit: GroupCommit<PreparedAppend, AppendResult> | null;
+  private readonly lockedDecisions: Permits;
   private closed = false;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
@@ -139,6 +148,10 @@ export class PostgresEventStore implements EventStore {
     this.listener = new AppendListener(listenerConfig(this.pool));
     this.notifyMode = options.notify ?? 'in-transaction';
     this.notifier = new AppendNotifier(this.pool);
+    const poolSize = this.pool.options.max ?? POOL_SIZE_DEFAULT;
+    this.lockedDecisions = new Permits(
+      Math.max(1, Math.floor(poolSize / LOCKED_DECISIONS_POOL_SHARE)),
+    );
     const runBatch = (batch: readonly PreparedAppend[]) => this.writeBatch(batch);
     this.groupCommit = options.groupCommit === false
       ? null
@@ -156,6 +169,18 @@ export class PostgresEventStore implements EventStore {
       : await runAlone(writeAlone, prepared, APPEND_OPTIONS);
     if (!settled.ok) throw asStoreError(settled.error);
     return settled.value;
+  }
+
+  async withStreamLocks<T>(
+    streamIds: readonly StreamId[],
+    decide: () => Promise<LockedDecision<T>>,
+  ): Promise<LockedOutcome<T>> {
+    assert(!this.closed, 'the store is open');
+    const notify = this.notifyMode === 'in-transaction';
+    const outcome = await this.lockedDecisions.with(() =>
+      decideUnderLocks(this.pool, streamIds, decide, { notify }));
+    if (outcome.result?.position) this.wakeSubscribers();
+    return outcome;
   }
 
   // One statement, one transaction, one round trip; subscribers wake once per batch.

@@ -2,7 +2,8 @@
 // none skipped. It proves the port's promises: per-stream optimistic concurrency, idempotent event
 // ids, all-or-nothing multi-stream appends with their idempotency record, unique claims and
 // credentials, one order of precedence among the ways an append fails or does nothing
-// (event-store.precedence.contract.ts), paged reads in stream and global order that upcast
+// (event-store.precedence.contract.ts), decisions appended under stream locks
+// (event-store.locks.contract.ts), paged reads in stream and global order that upcast
 // through a codec, and hash chains that name the first tampered event. Each test starts a
 // store of its own, so a tampered store never leaks into another.
 import {
@@ -17,6 +18,7 @@ import { aStreamId, anEvent, someEvents } from '../event-builders';
 import {
   PRECEDENCE_CASES, expectDecision, probe, takeEverything,
 } from './event-store.precedence.contract';
+import { streamLocksContract } from './event-store.locks.contract';
 
 export type StartedEventStore = {
   store: EventStore;
@@ -275,6 +277,8 @@ export function eventStoreContract(adapterName: string, start: StartEventStore):
         expect(await store.findPasswordHash(first)).toBe('hash-changed');
       });
     });
+
+    streamLocksContract(() => store);
 
     describe('precedence: the first of key, stored events, version, duplicates, claims', () => {
       test.each(PRECEDENCE_CASES)('%s', async (_name, conditions, decision) => {
