@@ -9,7 +9,7 @@ import { z } from 'zod/v4';
 import { DomainError } from '../../shared/errors/domain-error';
 import { withZod } from '../../shared/http/create-http-server';
 import { responses } from '../../shared/http/responses';
-import { checkoutPage } from '../../shared/adapters/payments/simulator-page';
+import { checkoutPage } from './simulator-page';
 import { findSession, markCancelled, markPaid, type SimulatorSession } from '../../shared/adapters/payments/simulator-sessions';
 import { paidEvents, sendSignedWebhook } from '../../shared/adapters/payments/simulator-webhooks';
 import type { SimulatorPayments } from '../../shared/adapters/payments/simulator.payments';

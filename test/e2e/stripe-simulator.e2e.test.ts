@@ -34,7 +34,7 @@ test('the checkout page is ours; Pay credits the wallet once, pressed twice', as
   const page = await call(app, 'GET', new URL(checkoutUrl).pathname);
   expect(page.status).toBe(200);
   expect(page.text).toContain('Pay');
-  expect(page.text).toContain('1500 MYR');
+  expect(page.text).toContain('Wallet top-up: 15.00 MYR');
   expect((await press(checkoutUrl, 'pay')).text).toContain('webhook delivered');
   expect((await press(checkoutUrl, 'pay')).status).toBe(200);
   await topUpBecomes(app, alice, topUpId, 'completed');
