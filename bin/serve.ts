@@ -14,6 +14,7 @@ import { InProcessCache } from '../shared/adapters/cache/in-process.cache';
 import { createRedisClient } from '../shared/adapters/cache/redis-client';
 import { RedisCache } from '../shared/adapters/cache/redis.cache';
 import { loadConfig, type Config } from '../shared/config/load-config';
+import { assert } from '../shared/errors/assert';
 import type { Logger } from '../shared/telemetry/logger';
 import { createHttpServer, registerService } from '../shared/http/create-http-server';
 import { healthRoutes } from '../shared/http/health.routes';
@@ -23,22 +24,23 @@ import { RateLimiter } from '../shared/http/rate-limiter';
 import type { Cache } from '../shared/ports/cache.port';
 import { resolveJwtSecret } from '../shared/runtime/jwt-secret';
 import { openRuntime, type Runtime } from './runtime/runtime';
-import { busFor, integrationFeedFor } from './runtime/integration';
 import { summaryWriterOf } from './runtime/summary-writer';
 import { openPayments } from './runtime/payments';
 import { selfUrl } from './runtime/self-url';
 import { simulatorRoutes } from './runtime/simulator.routes';
-import { startLedgerGauges } from '../shared/telemetry/ledger-gauges';
 import { commandApi } from '../command-api/src/command-api.plugin';
 import { bootstrapSystemAccounts } from '../command-api/src/bootstrap-system-accounts';
 import { createCommandDeps } from '../command-api/src/command-deps';
-import { startProjector } from '../projector/src/projector.service';
-import { startSagas } from '../sagas/src/sagas.service';
 import { queryApi } from '../query-api/src/query-api.plugin';
-import { devMailboxRoutes } from '../shared/http/dev-mailbox.routes';
+import { devMailboxRoutes, type MailboxReader } from '../shared/http/dev-mailbox.routes';
 import type { IntegrationFeed } from '../shared/ports/integration-feed.port';
 import type { Mailer } from '../shared/ports/mailer.port';
+import type { PaymentsPort } from '../shared/ports/payments.port';
 import { mailerFor } from './runtime/mailer';
+import {
+  BACKGROUND_SERVICE_NAMES, startBackgroundServices, type BackgroundServiceName,
+} from './runtime/background-services';
+import { startBackgroundThread, type BackgroundThread } from './runtime/background-thread';
 
 export const SERVICE_NAMES = ['command-api', 'query-api', 'projector', 'sagas'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -66,45 +68,45 @@ export async function startServer(
     migrate: options.migrate ?? true,
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  const { logger, pool, store, metrics } = runtime;
+  const { logger, pool, metrics } = runtime;
   const stops: Array<() => Promise<void>> = [];
-  const { cache, sharedCache, tokens, sessions, authenticate, accessTokenTtlMs } =
-    await createAuth(runtime, stops);
+  const auth = await createAuth(runtime, stops);
+  const { cache, authenticate } = auth;
   const app = await createHttpServer({
     logger,
     metrics,
     version: process.env.npm_package_version ?? 'dev',
     trustProxy: config.TRUST_PROXY,
   });
-  await healthRoutes(app, runtime);
-  const mail = await createMail(app, names, runtime, stops);
+  // /metrics shows this thread's registry, and the background thread's once it runs.
+  const exposition = { text: () => metrics.registry.metrics() };
+  await healthRoutes(app, { ...runtime, metricsText: () => exposition.text() });
+  const background = BACKGROUND_SERVICE_NAMES.filter((name) => names.includes(name));
+  const threaded = config.BACKGROUND_THREAD === 'on' && background.length > 0
+    && (names.includes('command-api') || names.includes('query-api'))
+    && options.integrationFeed === undefined;
+  const thread: { running?: BackgroundThread } = {};
+  const mail = await createMail(app, names, runtime, stops, threaded
+    ? { list: async () => (await thread.running?.mailbox.list()) ?? [] }
+    : undefined);
   let selfBase = selfUrl(config.HOST, config.PORT);
   const serverUrl = () => selfBase;
   const { payments, simulator } = await openPayments(config, pool, serverUrl);
   if (simulator) await registerService(app, simulatorRoutes(simulator, serverUrl));
   if (names.includes('command-api')) {
-    await bootstrapSystemAccounts(store, new Date());
-    const refreshTokens = new RefreshTokenStore({ pool, accessTokenTtlMs });
-    const deps = {
-      ...createCommandDeps(store, metrics),
-      tokens,
-      refreshTokens,
-      sessions,
-      accessTokenTtlMs,
-      authenticate,
-      payments,
-      logger,
-      ...(config.RATE_LIMITS === 'on'
-        ? { rateLimits: createRateLimits(runtime, sharedCache) }
-        : {}),
-    };
-    await registerService(app, commandApi(deps));
+    await registerCommandApi(app, runtime, { ...auth, payments });
   }
   if (names.includes('query-api')) await registerQueryApi(app, runtime, cache, authenticate);
-  startBackgroundServices(names, runtime, cache, stops, {
-    mailer: mail,
+  const started = await startBackground(background, threaded, runtime, cache, {
+    ...(mail ? { mailer: mail } : {}),
     ...(options.integrationFeed ? { feed: options.integrationFeed } : {}),
   });
+  if (started.thread) {
+    const running = started.thread;
+    thread.running = running;
+    exposition.text = () => running.metricsText();
+  }
+  stops.unshift(() => started.stop());
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -118,6 +120,51 @@ export async function startServer(
       await runtime.close();
     })());
   return { app, runtime, url, stop };
+}
+
+/**
+ * The projector and the sagas: in the background thread (its own pool on the database this
+ * thread resolved, the embedded one included), or on this thread with its mailer.
+ */
+async function startBackground(
+  names: readonly BackgroundServiceName[],
+  threaded: boolean,
+  runtime: Runtime,
+  cache: Cache,
+  mail: Readonly<{ mailer?: Mailer; feed?: IntegrationFeed }>,
+): Promise<{ stop(): Promise<void>; thread?: BackgroundThread }> {
+  const { config, metrics, logger } = runtime;
+  if (names.length === 0) return { stop: async () => undefined };
+  if (threaded) {
+    const data = { config: { ...config, DATABASE_URL: runtime.database.url }, names };
+    const thread = await startBackgroundThread({ data, cache, metrics, logger });
+    return { stop: () => thread.stop(), thread };
+  }
+  assert(mail.mailer !== undefined, 'the sagas on this thread have its mailer');
+  return startBackgroundServices(names, runtime, cache, { ...mail, mailer: mail.mailer });
+}
+
+/** The command API, after making sure the system accounts exist. */
+async function registerCommandApi(
+  app: FastifyInstance,
+  runtime: Runtime,
+  deps: Awaited<ReturnType<typeof createAuth>> & Readonly<{ payments: PaymentsPort }>,
+): Promise<void> {
+  const { config, logger, pool, store, metrics } = runtime;
+  const { tokens, sessions, authenticate, accessTokenTtlMs, sharedCache, payments } = deps;
+  await bootstrapSystemAccounts(store, new Date());
+  const refreshTokens = new RefreshTokenStore({ pool, accessTokenTtlMs });
+  await registerService(app, commandApi({
+    ...createCommandDeps(store, metrics),
+    tokens,
+    refreshTokens,
+    sessions,
+    accessTokenTtlMs,
+    authenticate,
+    payments,
+    logger,
+    ...(config.RATE_LIMITS === 'on' ? { rateLimits: createRateLimits(runtime, sharedCache) } : {}),
+  }));
 }
 
 /** The query API over the read models, with insights' summary writer (template or LLM). */
@@ -187,79 +234,33 @@ function createRateLimits(
 }
 
 /**
- * The projector (with the ledger gauges that measure its read models) and the sagas. Their
- * stops go first, so they finish their current step before the pool closes.
- */
-function startBackgroundServices(
-  names: readonly ServiceName[],
-  runtime: Runtime,
-  cache: Cache,
-  stops: Array<() => Promise<void>>,
-  mail: Readonly<{ mailer: Mailer; feed?: IntegrationFeed }>,
-): void {
-  const { config, logger, pool, store, metrics } = runtime;
-  if (names.includes('projector')) {
-    const batchSizeMax = config.PROJECTOR_BATCH_SIZE_MAX;
-    const projector = startProjector({ pool, store, cache, logger, metrics, batchSizeMax });
-    const intervalMs = config.LEDGER_GAUGES_INTERVAL_MS;
-    const gauges = startLedgerGauges({ pool, store, metrics, logger, intervalMs });
-    stops.unshift(() => projector.stop(), () => gauges.stop());
-  }
-  if (names.includes('sagas')) {
-    const holdExpiry = {
-      intervalMs: config.HOLD_EXPIRY_INTERVAL_MS,
-      batchSizeMax: config.HOLD_EXPIRY_BATCH_SIZE_MAX,
-    };
-    // KAFKA_BROKERS: the relay publishes to Kafka and our consumers read it; without, they
-    // follow the event log. The bus closes after the sagas stopped.
-    const bus = busFor(config);
-    if (bus) stops.push(() => bus.close());
-    const feed = mail.feed ?? integrationFeedFor(runtime, bus);
-    const notifications = { feed, mailer: mail.mailer, retry: mailRetryPolicy(config) };
-    const fraudHints = { autoFreeze: config.FRAUD_AUTO_FREEZE === 'on' };
-    const topUpExpiry = {
-      intervalMs: config.TOPUP_EXPIRY_INTERVAL_MS,
-      expirySeconds: config.TOPUP_EXPIRY_SECONDS,
-    };
-    const sagas = startSagas({
-      pool, store, logger, metrics, holdExpiry, topUpExpiry, notifications, fraudHints,
-      ...(bus ? { bus } : {}),
-    });
-    stops.unshift(() => sagas.stop());
-  }
-}
-
-/**
- * The Mailer (SMTP with SMTP_URL, else the development mailbox) and, in development mode in a
- * process that runs the sagas (which fill it), GET /dev/mailbox.
+ * The Mailer (SMTP with SMTP_URL, else the development mailbox) when the sagas run on this
+ * thread, and, in development mode in a process that runs the sagas (which fill it),
+ * GET /dev/mailbox. With the sagas in the background thread, that thread owns the mailer and
+ * `threadMailbox` reads its mailbox; no mailer is returned.
  */
 async function createMail(
   app: FastifyInstance,
   names: readonly ServiceName[],
   runtime: Runtime,
   stops: Array<() => Promise<void>>,
-): Promise<Mailer> {
+  threadMailbox: MailboxReader | undefined,
+): Promise<Mailer | undefined> {
   const { config, logger } = runtime;
-  const mail = mailerFor(config);
-  stops.push(async () => mail.close());
   if (!config.SMTP_URL && config.NODE_ENV === 'production') {
     logger.warn('SMTP_URL is not set: notification e-mails stay in memory and reach nobody');
   }
+  const mail = threadMailbox ? undefined : mailerFor(config);
+  if (mail) stops.push(async () => mail.close());
+  const hasDevMailbox = !config.SMTP_URL && config.NODE_ENV !== 'production';
+  const reader = threadMailbox ?? mail?.devMailbox ?? undefined;
   // It shows everyone's mail without a token: only where nobody else can connect.
-  const devMailbox = mail.devMailbox && names.includes('sagas') ? mail.devMailbox : null;
-  if (devMailbox && isLoopback(config.HOST)) await devMailboxRoutes(app, devMailbox);
-  else if (devMailbox) {
-    logger.warn({ host: config.HOST }, 'GET /dev/mailbox is off: HOST is not a loopback address');
+  if (hasDevMailbox && reader && names.includes('sagas')) {
+    if (isLoopback(config.HOST)) await devMailboxRoutes(app, reader);
+    else logger.warn({ host: config.HOST }, 'GET /dev/mailbox is off: HOST is not a loopback address');
   }
-  return mail.mailer;
+  return mail?.mailer;
 }
 
 const isLoopback = (host: string) =>
   host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-
-/** The notifications saga's retries, from MAIL_SEND_ATTEMPTS_MAX and MAIL_RETRY_DELAY_MS_*. */
-const mailRetryPolicy = (config: Config) => ({
-  attemptsMax: config.MAIL_SEND_ATTEMPTS_MAX,
-  delayMsMin: config.MAIL_RETRY_DELAY_MS_MIN,
-  delayMsMax: Math.max(config.MAIL_RETRY_DELAY_MS_MIN, config.MAIL_RETRY_DELAY_MS_MAX),
-});

@@ -30,11 +30,11 @@ export type Runtime = {
 
 export async function openRuntime(
   config: Config,
-  options: { logger?: Logger; migrate?: boolean } = {},
+  options: { logger?: Logger; migrate?: boolean; metrics?: Metrics } = {},
 ): Promise<Runtime> {
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   const openStore = eventStoreFor(config);
-  const metrics = createMetrics();
+  const metrics = options.metrics ?? createMetrics();
   const database = await openDatabase(config, (line) => logger.info(line));
   try {
     if (options.migrate ?? true) {

@@ -10,16 +10,21 @@ import { z } from 'zod/v4';
 import { registerService, withZod } from './create-http-server';
 import { responses } from './responses';
 
-/** What the route reads: the development mailbox's messages, newest first. */
+/**
+ * What the route reads: the development mailbox's messages, newest first (from another
+ * thread when the sagas run in `tng serve`'s background thread).
+ */
 export type MailboxReader = Readonly<{
-  list(): ReadonlyArray<Readonly<{
+  list(): MailboxEntries | Promise<MailboxEntries>;
+}>;
+
+export type MailboxEntries = ReadonlyArray<Readonly<{
     to: string;
     subject: string;
     text: string;
     receivedAt: string;
     messageId: string;
   }>>;
-}>;
 
 const MailboxEntrySchema = z.object({
   to: z.string(),
@@ -42,7 +47,7 @@ export async function devMailboxRoutes(root: FastifyInstance, mailbox: MailboxRe
         },
       },
       async () => ({
-        items: mailbox.list().map(({ to, subject, text, receivedAt, messageId }) =>
+        items: (await mailbox.list()).map(({ to, subject, text, receivedAt, messageId }) =>
           ({ to, subject, text, sentAt: receivedAt, messageId })),
       }),
     );

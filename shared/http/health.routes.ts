@@ -18,6 +18,8 @@ export type HealthRoutesDeps = Readonly<{
   pool: Pool;
   metrics: Metrics;
   config: Readonly<{ METRICS_TOKEN?: string | undefined }>;
+  /** The exposition text, when the process has more than `metrics` (a background thread). */
+  metricsText?: () => Promise<string>;
 }>;
 
 export async function healthRoutes(root: FastifyInstance, deps: HealthRoutesDeps): Promise<void> {
@@ -73,7 +75,7 @@ export async function healthRoutes(root: FastifyInstance, deps: HealthRoutesDeps
         if (metricsToken !== undefined && !hasBearer(request, metricsToken)) {
           return refuseMetrics(request, reply);
         }
-        const text = await deps.metrics.registry.metrics();
+        const text = await (deps.metricsText?.() ?? deps.metrics.registry.metrics());
         return reply.type(deps.metrics.registry.contentType).send(text);
       },
     );

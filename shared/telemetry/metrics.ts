@@ -18,16 +18,23 @@ import { insightMetrics } from './insight-metrics';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-export function createMetrics() {
+/**
+ * `processMetrics: false` leaves out what describes the whole process (Node's default metrics
+ * and tng_build_info): a background thread's registry, which the API thread's /metrics adds
+ * to its own (bin/runtime/background-thread.ts), would otherwise count the process twice.
+ */
+export function createMetrics(options: { processMetrics?: boolean } = {}) {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry });
-  const buildInfo = new client.Gauge({
-    name: 'tng_build_info',
-    help: 'Build information: always 1, with the version and Node.js release as labels',
-    labelNames: ['version', 'node'] as const,
-    registers: [registry],
-  });
-  buildInfo.set({ version: packageJson.version, node: process.version }, 1);
+  if (options.processMetrics ?? true) {
+    client.collectDefaultMetrics({ register: registry });
+    const buildInfo = new client.Gauge({
+      name: 'tng_build_info',
+      help: 'Build information: always 1, with the version and Node.js release as labels',
+      labelNames: ['version', 'node'] as const,
+      registers: [registry],
+    });
+    buildInfo.set({ version: packageJson.version, node: process.version }, 1);
+  }
   const metrics = {
     registry,
     ...requestMetrics(registry),

@@ -12,7 +12,7 @@ type Mailbox = { items: Array<{ to: string; subject: string; text: string; sentA
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startTestApp({ env: { BACKGROUND_THREAD: 'on' } }); // As `npm start` runs.
 });
 afterAll(async () => {
   await app?.stop();

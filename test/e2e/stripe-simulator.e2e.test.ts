@@ -13,7 +13,9 @@ let alice: User;
 let walletId: string;
 
 beforeAll(async () => {
-  app = await startTestApp({ env: { TOPUP_EXPIRY_SECONDS: '2', TOPUP_EXPIRY_INTERVAL_MS: '200' } });
+  app = await startTestApp({
+    env: { TOPUP_EXPIRY_SECONDS: '2', TOPUP_EXPIRY_INTERVAL_MS: '200', BACKGROUND_THREAD: 'on' },
+  });
   alice = await signUp(app, 'alice');
   walletId = await openWallet(app, alice);
 });

@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 let app: TestApp;
 let admin: User;
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startTestApp({ env: { BACKGROUND_THREAD: 'on' } }); // As `npm start` runs.
   admin = await withRole(app, await signUp(app, 'admin'), 'admin');
 });
 afterAll(() => app.stop());
