@@ -75,6 +75,7 @@ export async function startServer(
     metrics,
     version: process.env.npm_package_version ?? 'dev',
     trustProxy: config.TRUST_PROXY,
+    replyChecks: config.NODE_ENV === 'production' ? 'fast' : 'checked',
   });
   await healthRoutes(app, runtime);
   const mail = await createMail(app, names, runtime, stops);
