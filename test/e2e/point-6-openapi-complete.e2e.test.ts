@@ -108,7 +108,8 @@ function shortcomings({ key, path, method, op }: ReturnType<typeof operations>[n
       found.push(`${key}: ${status} has no body schema`);
     }
     // CSV, HTML and Prometheus text are declared as what they are: a string, not JSON.
-    for (const [mediaType, media] of Object.entries((answer.content ?? {}) as Record<string, Json>)) {
+    const contents = Object.entries((answer.content ?? {}) as Record<string, Json>);
+    for (const [mediaType, media] of contents) {
       const text = !mediaType.includes('json');
       if (text && JSON.stringify(media.schema) !== JSON.stringify({ type: 'string' })) {
         found.push(`${key}: ${status} ${mediaType} is not a string`);
