@@ -77,6 +77,7 @@ export async function startServer(
     metrics,
     version: process.env.npm_package_version ?? 'dev',
     trustProxy: config.TRUST_PROXY,
+    replyChecks: config.NODE_ENV === 'production' ? 'fast' : 'checked',
   });
   // /metrics shows this thread's registry, and the background thread's once it runs.
   const exposition = { text: () => metrics.registry.metrics() };

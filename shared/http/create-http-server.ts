@@ -24,7 +24,7 @@ import { installNoStore, markNoStore } from './no-store';
 import { openApiTransform, openApiTransformObject } from './openapi';
 import { problem, toProblem } from './problem';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
-import { serializerCompiler } from './zod-serializer';
+import { replySerializerCompiler, type ReplyChecks } from './zod-serializer';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -34,7 +34,19 @@ export type HttpServerOptions = {
   version: string;
   /** Which proxies' X-Forwarded-For names the client (request.ip); default none. */
   trustProxy?: TrustProxy;
+  /**
+   * `checked` (the default) checks every reply against its zod schema and proves the fast
+   * serializer kept it whole; production passes `fast` (see zod-serializer.ts).
+   */
+  replyChecks?: ReplyChecks;
 };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The serializer of routes with zod response schemas (set by createHttpServer). */
+    zodReplySerializer: ReturnType<typeof replySerializerCompiler>;
+  }
+}
 
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -60,6 +72,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   // JSON only: Fastify's default text/plain parser would let a text body reach the schema
   // (a 400) where docs/api.md promises 415 for any other media type.
   app.removeContentTypeParser('text/plain');
+  app.decorate('zodReplySerializer', replySerializerCompiler(options.replyChecks ?? 'checked'));
   installErrorHandling(app);
   installNoStore(app);
   // A callback hook, not an async one: it runs on every request, so it should cost nothing.
@@ -97,14 +110,25 @@ function fastifyTrustProxy(
   return (_address: string, hop: number) => hop < trust;
 }
 
-/** Registers a service's routes in their own encapsulated context with the zod compilers. */
+/**
+ * Registers a service's routes in their own encapsulated context with the zod compilers. A
+ * route without a response schema for a success status is refused when it is registered: its
+ * replies would skip the contract check and /docs/json would not describe them.
+ */
 export async function registerService(
   app: FastifyInstance,
   plugin: FastifyPluginAsync,
 ): Promise<void> {
   await app.register(async (scope) => {
     scope.setValidatorCompiler(validatorCompiler);
-    scope.setSerializerCompiler(serializerCompiler);
+    scope.setSerializerCompiler(scope.zodReplySerializer);
+    scope.addHook('onRoute', (route) => {
+      const statuses = Object.keys(route.schema?.response ?? {});
+      if (!statuses.some((status) => status.startsWith('2'))) {
+        const method = [route.method].flat().join(',');
+        throw new Error(`${method} ${route.url}: no response schema for its success status`);
+      }
+    });
     await scope.register(plugin);
   });
 }

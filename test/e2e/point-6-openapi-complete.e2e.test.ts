@@ -98,10 +98,25 @@ function shortcomings({ key, path, method, op }: ReturnType<typeof operations>[n
   const responses = Object.entries((op.responses ?? {}) as Record<string, Json>);
   const successes = responses.filter(([status]) => status.startsWith('2'));
   if (successes.length === 0) found.push(`${key}: no success response`);
+  for (const [status, answer] of responses) {
+    // @fastify/swagger's placeholder for a status the route declares no schema for.
+    if (answer.description === 'Default Response') found.push(`${key}: ${status} has no schema`);
+  }
   for (const [status, answer] of successes) {
     const schemas = Object.values(answer.content ?? {}).map((media: Json) => media.schema);
     if (status !== '204' && (schemas.length === 0 || schemas.some((s) => !s?.type && !s?.$ref))) {
       found.push(`${key}: ${status} has no body schema`);
+    }
+    // CSV, HTML and Prometheus text are declared as what they are: a string, not JSON.
+    const contents = Object.entries((answer.content ?? {}) as Record<string, Json>);
+    for (const [mediaType, media] of contents) {
+      const text = !mediaType.includes('json');
+      if (text && JSON.stringify(media.schema) !== JSON.stringify({ type: 'string' })) {
+        found.push(`${key}: ${status} ${mediaType} is not a string`);
+      }
+      if (!text && media.schema?.type === 'string') {
+        found.push(`${key}: ${status} ${mediaType} declares a string; say its media type`);
+      }
     }
   }
   for (const [status, answer] of responses.filter(([code]) => Number(code) >= 400)) {
