@@ -65,7 +65,7 @@ function payload(type: string, walletId: string, counterparty: string, movementI
       counterpartyWalletId: counterparty, occurredAt,
     },
     metadata: {
-      occurredAt, actorId: randomUUID(), requestId: randomUUID(), idempotencyKey: randomUUID(),
+      occurredAt, actorId: randomUUID(), requestId: randomUUID(),
       correlationId: movementId, causationId: movementId,
     },
     hash: 'f'.repeat(64),
