@@ -108,8 +108,16 @@ async function main(): Promise<void> {
   }
 }
 
-const withRatio = <T extends Throughput>(run: T, bare: Throughput) =>
-  ({ ...run, ratioToBare: ratioToBare(run, bare) });
+/** The ratio over all rounds, and round by round (the machine's load drifts between rounds). */
+const withRatio = <T extends Throughput>(run: T, bare: Throughput) => ({
+  ...run,
+  ratioToBare: ratioToBare(run, bare),
+  ratioToBareByRound: run.rounds.map((r, i) => {
+    const baseline = bare.rounds[i];
+    return baseline && baseline.count > 0
+      ? round2((r.count / r.seconds) / (baseline.count / baseline.seconds)) : null;
+  }),
+});
 
 async function tablePhase() {
   const scratch = await scratchDatabase('tng_bench');
