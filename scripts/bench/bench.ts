@@ -18,31 +18,28 @@
 // Knobs: BENCH_SECONDS (15), BENCH_WARMUP_SECONDS (3), BENCH_ROUNDS (2), BENCH_CLIENTS (64),
 // BENCH_WALLETS (1000), BENCH_HOT_WALLETS (40), BENCH_REPLAY_EVENTS (100000), BENCH_PROBES
 // (on; "off" skips phase 2); DATABASE_URL is the admin connection (databases made, dropped).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
-import { PostgresEventStore } from '../../shared/adapters/event-store/postgres.event-store';
-import { migrate } from '../../shared/adapters/postgres/migrate';
-import { domainEventCodec } from '../../shared/domain/event-codec';
-import { databaseUrl } from '../../shared/testing/test-env';
-import { startSmtpTestServer } from '../../shared/testing/smtp-test-server';
-import { startFakeStripeServer } from '../../shared/testing/fake-stripe-server';
+import type { PostgresEventStore } from '../../shared/adapters/event-store/postgres.event-store';
 import { percentileMs, runLoad, type LoadRequest } from './http-load';
 import { bareTransfers } from './bare-transfers';
 import { runJsonChild, startServerChild } from './bench-child';
 import {
+  FUNDING_MINOR, JWT_SECRET, WALLETS_PER_OWNER, freePort, log, openStore, peakRssMb, round2,
+  scratchDatabase, seedOwnedWallets, settle, startTng, stopTng,
+} from './bench-runtime';
+import {
   markdownTable, ratioToBare, tableRows, type HttpThroughput, type Round, type TableFigures,
   type Throughput,
 } from './bench-table';
-import { checkLedger, readModelBalance } from './ledger-check';
-import { seedWallets, type SeededWallet } from './seed-ledger';
+import { checkLedger } from './ledger-check';
+import { probePhase } from './probe-phase';
+import type { SeededWallet } from './seed-ledger';
 import { benchReplay } from './replay.bench';
-import { transferToMail, webhookToCredit, type ProbeResult } from './latency-probes';
 import { transferRequests } from './transfer-load';
 
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const envNumber = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SECONDS = envNumber('BENCH_SECONDS', 15);
 const WARMUP_SECONDS = envNumber('BENCH_WARMUP_SECONDS', 3);
@@ -50,28 +47,18 @@ const ROUNDS = envNumber('BENCH_ROUNDS', 2);
 const CLIENTS = envNumber('BENCH_CLIENTS', 64);
 const WALLETS = envNumber('BENCH_WALLETS', 1000);
 const HOT_WALLETS = envNumber('BENCH_HOT_WALLETS', 40);
-const WALLETS_PER_OWNER = 20;
 const REPLAY_EVENTS = envNumber('BENCH_REPLAY_EVENTS', 100_000);
 const PROBES = process.env.BENCH_PROBES !== 'off';
 const JSON_PATH = process.env.BENCH_JSON ?? 'bench-results.json';
 const BARE_STREAMS = 10_000;
 const BARE_CONNECTIONS = 16;
-// Below the FREE plan's maximum balance (RM 5,000): random transfers never push one over.
-const FUNDING_MINOR = 200_000n;
-const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
-const PROBE_INTERVAL_MS = 250;
-const WEBHOOK_SECRET = 'whsec_bench_secret';
-const IDLE_PROBE_MS = 3_000;
-/** How long a measure may wait for the projector to catch up on the one before it. */
-const SETTLE_MS_MAX = 30_000;
 const SCRIPTS = __dirname;
-
-type Scratch = { url: string; drop(): Promise<void> };
 
 async function main(): Promise<void> {
   const machine = { cpus: cpus().length, loadAverageBefore: loadavg().map(round2) };
   const table = await tablePhase();
-  const latencyProbes = PROBES ? await probePhase() : null;
+  const latencyProbes = PROBES
+    ? await probePhase({ seconds: SECONDS, clients: CLIENTS, wallets: WALLETS }) : null;
   const auditReplay = await replayPhase();
   const figures: TableFigures = {
     ...table.figures, auditReplaySeconds: auditReplay.seconds, auditReplayEvents: REPLAY_EVENTS,
@@ -128,10 +115,7 @@ async function tablePhase() {
     server = await startTng(scratch.url, port, {});
     const store = openStore(scratch.url);
     log(`seeding ${WALLETS} + ${HOT_WALLETS} + ${WALLETS} wallets, ${WALLETS_PER_OWNER} an owner`);
-    const seed = (wallets: number) => seedWallets(store, {
-      wallets, fundingMinor: FUNDING_MINOR, jwtSecret: JWT_SECRET,
-      walletsPerOwner: WALLETS_PER_OWNER,
-    });
+    const seed = (wallets: number) => seedOwnedWallets(store, wallets);
     const uniform = await seed(WALLETS);
     const hot = await seed(HOT_WALLETS);
     const storeOnly = await seed(WALLETS);
@@ -208,20 +192,6 @@ async function runRounds(measures: readonly Measure[], url: string) {
   return rounds;
 }
 
-/** Lets the projector catch up on the measure just run, so its backlog is not the next's. */
-async function settle(url: string, wallets: readonly SeededWallet[]): Promise<void> {
-  const started = Date.now();
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const caughtUp = await readModelBalance(client, wallets.map((w) => w.walletId), SETTLE_MS_MAX);
-    log(`  projector ${caughtUp === null ? 'still behind' : 'caught up'} after `
-      + `${Date.now() - started} ms`);
-  } finally {
-    await client.end();
-  }
-}
-
 function httpMeasure(url: string, wallets: readonly SeededWallet[], routePath?: string) {
   const requests = transferRequests(wallets);
   const next = routePath === undefined ? requests
@@ -292,87 +262,6 @@ function throughput(rounds: readonly TimedRound[]): Throughput {
   };
 }
 
-async function probePhase() {
-  const scratch = await scratchDatabase('tng_bench_probes');
-  const smtp = await startSmtpTestServer();
-  const stripe = await startFakeStripeServer();
-  let server: ChildProcess | undefined;
-  try {
-    const port = freePort();
-    server = await startTng(scratch.url, port, {
-      SMTP_URL: smtp.url, STRIPE_SECRET_KEY: 'sk_test_bench',
-      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: stripe.url,
-    });
-    const store = openStore(scratch.url);
-    const seed = (wallets: number) => seedWallets(store, {
-      wallets, fundingMinor: FUNDING_MINOR, jwtSecret: JWT_SECRET,
-      walletsPerOwner: WALLETS_PER_OWNER,
-    });
-    const wallets = await seed(WALLETS);
-    const [sender, recipient, toppedUp] = await seedWallets(store, {
-      wallets: 3, fundingMinor: FUNDING_MINOR, jwtSecret: JWT_SECRET,
-    });
-    await store.close();
-    // The probes read balances from the read model: it must have the new wallets first.
-    await settle(scratch.url, [sender!, recipient!, toppedUp!]);
-    const base = `http://127.0.0.1:${port}`;
-    const intervalMs = PROBE_INTERVAL_MS;
-    const probeMail = (durationMs: number) => transferToMail({ url: base, smtp,
-      sender: sender!, recipient: recipient!, durationMs, intervalMs });
-    const probeWebhook = (durationMs: number) => webhookToCredit({ url: base, stripe,
-      webhookSecret: WEBHOOK_SECRET, wallet: toppedUp!, durationMs, intervalMs });
-    log(`probes, idle: ${IDLE_PROBE_MS} ms each of webhook -> credit and transfer -> e-mail`);
-    const idleWebhook = await probeWebhook(IDLE_PROBE_MS);
-    const idleMail = await probeMail(IDLE_PROBE_MS);
-    log(`probes beside ${SECONDS} s of transfers from ${CLIENTS} clients`);
-    const mailsBefore = smtp.received.length;
-    const loadedMail = probeMail(SECONDS * 1000);
-    const loadedWebhook = probeWebhook(SECONDS * 1000);
-    const load = await runLoad({
-      url: base, concurrency: CLIENTS, durationMs: SECONDS * 1000, next: transferRequests(wallets),
-    });
-    // E-mails the SMTP server accepted while the transfers ran: the notifications' throughput.
-    const mailsAccepted = smtp.received.length - mailsBefore;
-    const created = load.byStatus['201'] ?? 0;
-    const mail = { idle: idleMail, loaded: await loadedMail };
-    const webhook = { idle: idleWebhook, loaded: await loadedWebhook };
-    return {
-      load: { transfersPerSecond: Math.round(created / load.seconds), statuses: load.byStatus },
-      webhookToCreditedBalance: probeReport(webhook),
-      transferToEmail: {
-        ...probeReport(mail),
-        // Each transfer mails both parties: below 2 per transfer, the mail queue grows.
-        mailsPerSecondDuringLoad: Math.round(mailsAccepted / load.seconds),
-        mailsPerTransferDuringLoad: created > 0 ? round2(mailsAccepted / created) : null,
-      },
-    };
-  } finally {
-    await stopTng(server);
-    await smtp.stop();
-    await stripe.stop();
-    await scratch.drop();
-  }
-}
-
-type ProbePair = { idle: ProbeResult; loaded: ProbeResult };
-
-const probeReport = ({ idle, loaded }: ProbePair) => ({
-  idle: probeFigures(idle),
-  loaded: probeFigures(loaded),
-  loadedToIdleP50Ratio: ratioOrNull(percentileMs(loaded.latenciesUs, 50),
-    percentileMs(idle.latenciesUs, 50)),
-});
-
-const probeFigures = (probe: ProbeResult) => ({
-  probes: probe.latenciesUs.length,
-  lost: probe.lost,
-  p50Ms: percentileMs(probe.latenciesUs, 50),
-  p99Ms: percentileMs(probe.latenciesUs, 99),
-});
-
-const ratioOrNull = (value: number, baseline: number) =>
-  baseline > 0 ? round2(value / baseline) : null;
-
 async function replayPhase() {
   const scratch = await scratchDatabase('tng_bench_replay');
   const store = openStore(scratch.url);
@@ -384,89 +273,6 @@ async function replayPhase() {
     await scratch.drop();
   }
 }
-
-function openStore(url: string): PostgresEventStore {
-  return new PostgresEventStore({ connection: { url, poolSizeMax: 16 }, codec: domainEventCodec });
-}
-
-async function scratchDatabase(prefix: string): Promise<Scratch> {
-  const name = `${prefix}_${Date.now().toString(36)}`;
-  await admin(`create database ${name}`);
-  const url = databaseUrl(ADMIN_URL, name);
-  await migrate(url);
-  return { url, drop: () => admin(`drop database if exists ${name} with (force)`) };
-}
-
-const freePort = () => 39_000 + Math.floor(Math.random() * 1000);
-
-async function startTng(
-  url: string,
-  port: number,
-  env: Record<string, string>,
-): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server.
-      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      path.resolve(__dirname, '../../bin/tng.cjs'),
-      'serve',
-      // BENCH_SERVICES, e.g. "command-api", measures the command path without the projector.
-      ...(process.env.BENCH_SERVICES ?? '').split(' ').filter(Boolean),
-    ],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: url,
-        PORT: String(port),
-        RATE_LIMITS: 'off',
-        LOG_LEVEL: 'warn',
-        JWT_SECRET,
-        ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
-        ...env,
-      },
-      // The server's banner and logs go to stderr, so stdout is the bench's own.
-      stdio: ['ignore', process.stderr, process.stderr],
-    },
-  );
-  for (let attempt = 0; attempt < 120; attempt += 1) {
-    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return child;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  child.kill('SIGKILL');
-  throw new Error('server did not become ready');
-}
-
-async function stopTng(server: ChildProcess | undefined): Promise<void> {
-  if (!server || server.exitCode !== null) return;
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGINT');
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-  if (server.exitCode === null) server.kill('SIGKILL');
-}
-
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /VmHWM:\s+(\d+) kB/.exec(status);
-  return match ? Math.round(Number(match[1]) / 1024) : -1;
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-const round2 = (value: number) => Number(value.toFixed(2));
-const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 main().catch((error: unknown) => {
   process.stderr.write(`bench failed: ${String(error)}\n`);
