@@ -3,10 +3,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
 import { PostgresEventStore } from '../../shared/adapters/event-store/postgres.event-store';
 import { migrate } from '../../shared/adapters/postgres/migrate';
 import { domainEventCodec } from '../../shared/domain/event-codec';
+import { withClient } from '../../shared/testing/fresh-database';
 import { databaseUrl } from '../../shared/testing/test-env';
 import type { EventStore } from '../../shared/ports/event-store.port';
 import { readModelBalance } from './ledger-check';
@@ -30,15 +30,10 @@ export const seedOwnedWallets = (store: EventStore, wallets: number) => seedWall
 /** Lets the projector catch up on the measure just run, so its backlog is not the next's. */
 export async function settle(url: string, wallets: readonly SeededWallet[]): Promise<void> {
   const started = Date.now();
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const caughtUp = await readModelBalance(client, wallets.map((w) => w.walletId), SETTLE_MS_MAX);
-    log(`  projector ${caughtUp === null ? 'still behind' : 'caught up'} after `
-      + `${Date.now() - started} ms`);
-  } finally {
-    await client.end();
-  }
+  const caughtUp = await withClient(url, (client) =>
+    readModelBalance(client, wallets.map((w) => w.walletId), SETTLE_MS_MAX));
+  log(`  projector ${caughtUp === null ? 'still behind' : 'caught up'} after `
+    + `${Date.now() - started} ms`);
 }
 
 export function openStore(url: string): PostgresEventStore {
@@ -111,15 +106,10 @@ export function peakRssMb(pid: number): number {
   return match ? Math.round(Number(match[1]) / 1024) : -1;
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
+const admin = (sql: string): Promise<void> =>
+  withClient(ADMIN_URL, async (client) => {
     await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+  });
 
 export const round2 = (value: number) => Number(value.toFixed(2));
 export const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);

@@ -3,7 +3,8 @@
 // transfer credit per 201 answered, for the same total amount, so the wallets' balances
 // (credits minus debits, the seeding included) still add up to what was seeded; and once
 // the projector has caught up, the read model must say the same.
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { withClient } from '../../shared/testing/fresh-database';
 import type { SeededWallet } from './seed-ledger';
 
 const PROJECTOR_WAIT_MS_MAX = 60_000;
@@ -26,9 +27,7 @@ export async function checkLedger(
   fundingMinor: bigint,
   answered201: number,
 ): Promise<LedgerCheck> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
+  return withClient(url, async (client) => {
     const streams = wallets.map((wallet) => `wallet-${wallet.walletId}`);
     const { rows: [log] } = await client.query<Record<string, string>>(
       `select
@@ -65,9 +64,7 @@ export async function checkLedger(
         && figures.eventLogBalanceMinor === figures.seededMinor
         && figures.readModelBalanceMinor === figures.seededMinor,
     };
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /**
