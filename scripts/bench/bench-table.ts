@@ -60,12 +60,14 @@ export const not201 = (statuses: Record<string, number>) =>
 export function tableRows(f: TableFigures): TableRow[] {
   const s = f.settings;
   const transferRow = (label: string, run: HttpThroughput, ratioMin: number, p99Max: number) => {
-    const ratio = ratioToBare(run, f.bareSql);
+    // Judged on the exact ratio: the rounded one shown could round up to the target.
+    const exact = f.bareSql.perSecond > 0 ? run.perSecond / f.bareSql.perSecond : 0;
     return {
       measure: label,
-      figure: `${n(run.perSecond)}/s = ${ratio.toFixed(2)} x bare, p99 ${ms(run.p99Ms)}`,
+      figure: `${n(run.perSecond)}/s = ${ratioToBare(run, f.bareSql).toFixed(2)} x bare, `
+        + `p99 ${ms(run.p99Ms)}`,
       mustReach: `>= ${ratioMin}x bare, p99 <= ${p99Max} ms`,
-      met: met(ratio >= ratioMin && run.p99Ms <= p99Max),
+      met: met(exact >= ratioMin && run.p99Ms <= p99Max),
     } as const;
   };
   const statusText = (run: HttpThroughput) =>
