@@ -13,12 +13,12 @@ export async function bareTransfers(
   walletIds: string[],
   concurrency: number,
   durationMs: number,
-): Promise<{ transfers: number; seconds: number }> {
+): Promise<{ transfers: number; seconds: number; latenciesUs: number[] }> {
   const versions = new Map<string, bigint>();
   for (const id of walletIds) versions.set(id, await store.streamVersion(`wallet-${id}`));
   const deadline = Date.now() + durationMs;
   const started = Date.now();
-  let transfers = 0;
+  const latenciesUs: number[] = [];
   const client = async (k: number) => {
     const mine = walletIds.filter((_, index) => index % concurrency === k);
     for (let sequence = 0; Date.now() < deadline && mine.length > 0; sequence += 1) {
@@ -26,6 +26,7 @@ export async function bareTransfers(
       let target = walletIds[Math.floor(Math.random() * walletIds.length)]!;
       if (target === source)
         target = walletIds[(walletIds.indexOf(source) + 1) % walletIds.length]!;
+      const t0 = process.hrtime.bigint();
       try {
         const movementId = randomUUID();
         const result = await store.append({
@@ -43,7 +44,7 @@ export async function bareTransfers(
           ],
         });
         versions.set(source, result.nextVersions.get(`wallet-${source}`)!);
-        transfers += 1;
+        latenciesUs.push(Number((process.hrtime.bigint() - t0) / 1000n));
       } catch (error) {
         if (!(error instanceof VersionConflict)) throw error;
         versions.set(source, await store.streamVersion(`wallet-${source}`));
@@ -51,7 +52,7 @@ export async function bareTransfers(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, (_, k) => client(k)));
-  return { transfers, seconds: (Date.now() - started) / 1000 };
+  return { transfers: latenciesUs.length, seconds: (Date.now() - started) / 1000, latenciesUs };
 }
 
 function movement(

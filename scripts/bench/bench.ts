@@ -1,245 +1,278 @@
-// `npm run bench`: durable transfers per second through the command API (p50/p99 latency),
-// against the bare transfer transaction through the event store at the same concurrency (the
-// ceiling) in the same run, plus the server's peak RSS. Beside the load, latency probes
-// (latency-probes.ts) time a Stripe webhook to the credited balance and a transfer to its
-// e-mail (p50/p99), each idle first as its baseline. The server talks to a fake Stripe and an
-// SMTP server in this process.
-// Figures are reported as ratios too, since these machines are shared and noisy. Knobs:
-// BENCH_WALLETS, BENCH_CLIENTS, BENCH_SECONDS; DATABASE_URL is the admin connection (a fresh
-// database is made and dropped).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+// `npm run bench`: the bench table (docs/performance.md, "The bench table") in one run,
+// printed as a Markdown table on stdout and written as JSON to BENCH_JSON (default
+// bench-results.json; "-" writes the JSON to stdout instead of the table).
+// Phase 1, the table, on a scratch database of its own with `tng serve` as a child process
+// (RATE_LIMITS=off, the development mailbox, the built-in payments simulator):
+// - bare SQL (bare-sql.bench.ts, its own process): the baseline;
+// - the JWT reference (jwt-reference.server.ts, its own process): the ceiling of a route;
+// - POST /v1/transfers on 1,000 wallets (50 owners x 20) and on a hot spot of 40 wallets;
+// - (extra) the same transfer straight through the event store (bare-transfers.ts).
+// Each is warmed up untimed before each timed run; rounds alternate their order. Then the
+// server's peak RSS, and the ledger check (ledger-check.ts): every request 201, one transfer
+// debit and credit per 201, balances conserved in the log and the read model.
+// Phase 2, the latency probes (latency-probes.ts), on a second scratch database and server
+// with a fake Stripe and an SMTP server in this process, so the e-mail backlog of a transfer
+// load (the notifications consumer sends far fewer e-mails a second than the load asks for,
+// docs/operations.md "Benchmarks") cannot disturb the table: each probe idle, then beside
+// a transfer load. Phase 3, the audit replay (replay.bench.ts), with no server running.
+// Knobs: BENCH_SECONDS (15), BENCH_WARMUP_SECONDS (3), BENCH_ROUNDS (2), BENCH_CLIENTS (64),
+// BENCH_WALLETS (1000), BENCH_HOT_WALLETS (40), BENCH_REPLAY_EVENTS (100000), BENCH_PROBES
+// (on; "off" skips phase 2); DATABASE_URL is the admin connection (databases made, dropped).
+import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
-import { PostgresEventStore } from '../../shared/adapters/event-store/postgres.event-store';
-import { migrate } from '../../shared/adapters/postgres/migrate';
-import { domainEventCodec } from '../../shared/domain/event-codec';
-import { databaseUrl } from '../../shared/testing/test-env';
-import { percentileMs, runLoad } from './http-load';
+import type { PostgresEventStore } from '../../shared/adapters/event-store/postgres.event-store';
+import { percentileMs, runLoad, type LoadRequest } from './http-load';
 import { bareTransfers } from './bare-transfers';
-import { seedWallets } from './seed-ledger';
-import { benchReplay } from './replay.bench';
-import { transferToMail, webhookToCredit, type ProbeResult } from './latency-probes';
-import { startSmtpTestServer, type SmtpTestServer } from '../../shared/testing/smtp-test-server';
+import { runJsonChild, startServerChild } from './bench-child';
 import {
-  startFakeStripeServer, type FakeStripeServer,
-} from '../../shared/testing/fake-stripe-server';
+  FUNDING_MINOR, JWT_SECRET, WALLETS_PER_OWNER, freePort, log, openStore, peakRssMb, round2,
+  scratchDatabase, seedOwnedWallets, settle, startTng, stopTng,
+} from './bench-runtime';
+import {
+  markdownTable, ratioToBare, tableRows, type HttpThroughput, type Round, type TableFigures,
+  type Throughput,
+} from './bench-table';
+import { checkLedger } from './ledger-check';
+import { probePhase } from './probe-phase';
+import type { SeededWallet } from './seed-ledger';
+import { benchReplay } from './replay.bench';
+import { transferRequests } from './transfer-load';
 
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const WALLETS = Number(process.env.BENCH_WALLETS ?? 1000);
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
-const REPLAY_EVENTS = Number(process.env.BENCH_REPLAY_EVENTS ?? 100_000);
-const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
-const PORT = 39_000 + Math.floor(Math.random() * 1000);
-const PROBE_INTERVAL_MS = 250;
-const WEBHOOK_SECRET = 'whsec_bench_secret';
-const IDLE_PROBE_MS = 3_000;
+const envNumber = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const SECONDS = envNumber('BENCH_SECONDS', 15);
+const WARMUP_SECONDS = envNumber('BENCH_WARMUP_SECONDS', 3);
+const ROUNDS = envNumber('BENCH_ROUNDS', 2);
+const CLIENTS = envNumber('BENCH_CLIENTS', 64);
+const WALLETS = envNumber('BENCH_WALLETS', 1000);
+const HOT_WALLETS = envNumber('BENCH_HOT_WALLETS', 40);
+const REPLAY_EVENTS = envNumber('BENCH_REPLAY_EVENTS', 100_000);
+const PROBES = process.env.BENCH_PROBES !== 'off';
+const JSON_PATH = process.env.BENCH_JSON ?? 'bench-results.json';
+const BARE_STREAMS = 10_000;
+const BARE_CONNECTIONS = 16;
+const SCRIPTS = __dirname;
 
 async function main(): Promise<void> {
-  const database = `tng_bench_${Date.now().toString(36)}`;
-  await admin(`create database ${database}`);
-  const url = databaseUrl(ADMIN_URL, database);
-  let server: ChildProcess | undefined;
-  const smtp = await startSmtpTestServer();
-  const stripe = await startFakeStripeServer();
-  try {
-    await migrate(url);
-    server = await startServer(url, smtp, stripe);
-    const store = new PostgresEventStore({
-      connection: { url, poolSizeMax: 16 },
-      codec: domainEventCodec,
-    });
-    log(`seeding ${WALLETS} funded wallets`);
-    const wallets = await seedWallets(store, {
-      wallets: WALLETS,
-      fundingMinor: 400_000n,
-      jwtSecret: JWT_SECRET,
-    });
-    const [sender, recipient, toppedUp] = await seedWallets(store, {
-      wallets: 3, fundingMinor: 400_000n, jwtSecret: JWT_SECRET,
-    });
-    const base = `http://127.0.0.1:${PORT}`;
-    const intervalMs = PROBE_INTERVAL_MS;
-    const probeMail = (durationMs: number) => transferToMail({ url: base, smtp,
-      sender: sender!, recipient: recipient!, durationMs, intervalMs });
-    const probeWebhook = (durationMs: number) => webhookToCredit({ url: base, stripe,
-      webhookSecret: WEBHOOK_SECRET, wallet: toppedUp!, durationMs, intervalMs });
-    log(`probes, idle: ${IDLE_PROBE_MS} ms each of webhook -> credit and transfer -> e-mail`);
-    const idleWebhook = await probeWebhook(IDLE_PROBE_MS);
-    const idleMail = await probeMail(IDLE_PROBE_MS);
-    log(`HTTP: ${CLIENTS} clients, ${SECONDS} s of POST /v1/transfers, with probes`);
-    const mailsBefore = smtp.received.length;
-    const loadedMail = probeMail(SECONDS * 1000);
-    const loadedWebhook = probeWebhook(SECONDS * 1000);
-    const http = await runLoad({
-      url: `http://127.0.0.1:${PORT}`,
-      concurrency: CLIENTS,
-      durationMs: SECONDS * 1000,
-      next: (client, sequence) => {
-        // Each client spends from its own wallets, as real payers do; targets are random.
-        const perClient = Math.max(1, Math.floor(WALLETS / CLIENTS));
-        const sourceIndex = (client + CLIENTS * (sequence % perClient)) % WALLETS;
-        const source = wallets[sourceIndex]!;
-        let targetIndex = Math.floor(Math.random() * WALLETS);
-        if (targetIndex === sourceIndex) targetIndex = (targetIndex + 1) % WALLETS;
-        const to = wallets[targetIndex]!;
-        return {
-          path: '/v1/transfers',
-          headers: { authorization: `Bearer ${source.token}`, 'idempotency-key': randomUUID() },
-          body: JSON.stringify({
-            sourceWalletId: source.walletId,
-            targetWalletId: to.walletId,
-            amount: String(1 + (sequence % 100)),
-            currency: 'MYR',
-          }),
-        };
-      },
-    });
-    // E-mails the SMTP server accepted while the transfers ran: the notifications' throughput.
-    const mailsAccepted = smtp.received.length - mailsBefore;
-    const mail = { idle: idleMail, loaded: await loadedMail, mailsAccepted };
-    const webhook = { idle: idleWebhook, loaded: await loadedWebhook };
-    const rssMb = peakRssMb(server.pid!);
-    log(`bare: ${CLIENTS} concurrent transfer transactions through the event store`);
-    const bare = await bareTransfers(
-      store,
-      wallets.map((w) => w.walletId),
-      CLIENTS,
-      SECONDS * 1000,
-    );
-    log(`replay: one wallet with ${REPLAY_EVENTS} events`);
-    const replay = await benchReplay(store, REPLAY_EVENTS);
-    await store.close();
-    report({ http, bare, rssMb, replay, mail, webhook });
-  } finally {
-    server?.kill('SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    await smtp.stop();
-    await stripe.stop();
-    await admin(`drop database if exists ${database} with (force)`);
-  }
-}
-
-function report(r: {
-  http: Awaited<ReturnType<typeof runLoad>>;
-  bare: { transfers: number; seconds: number };
-  rssMb: number;
-  replay: Awaited<ReturnType<typeof benchReplay>>;
-  mail: ProbeProbes & { mailsAccepted: number };
-  webhook: ProbeProbes;
-}): void {
-  const created = r.http.byStatus['201'] ?? 0;
-  const httpTps = created / r.http.seconds;
-  const bareTps = r.bare.transfers / r.bare.seconds;
-  const figures = {
-    wallets: WALLETS,
-    clients: CLIENTS,
-    seconds: SECONDS,
-    http: {
-      transfersPerSecond: Math.round(httpTps),
-      statuses: r.http.byStatus,
-      p50Ms: percentileMs(r.http.latenciesUs, 50),
-      p99Ms: percentileMs(r.http.latenciesUs, 99),
-    },
-    bare: { transfersPerSecond: Math.round(bareTps) },
-    httpToBareRatio: Number((httpTps / bareTps).toFixed(2)),
-    serverPeakRssMb: r.rssMb,
-    auditReplay: r.replay,
-    webhookToCreditedBalance: probeReport(r.webhook),
-    transferToEmail: {
-      ...probeReport(r.mail),
-      // Each transfer mails both parties: below 2 per transfer, the mail queue grows.
-      mailsPerSecondDuringLoad: Math.round(r.mail.mailsAccepted / r.http.seconds),
-      mailsPerTransferDuringLoad: created > 0
-        ? Number((r.mail.mailsAccepted / created).toFixed(2)) : null,
-    },
+  const machine = { cpus: cpus().length, loadAverageBefore: loadavg().map(round2) };
+  const table = await tablePhase();
+  const latencyProbes = PROBES
+    ? await probePhase({ seconds: SECONDS, clients: CLIENTS, wallets: WALLETS }) : null;
+  const auditReplay = await replayPhase();
+  const figures: TableFigures = {
+    ...table.figures, auditReplaySeconds: auditReplay.seconds, auditReplayEvents: REPLAY_EVENTS,
   };
-  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
-}
-
-type ProbeProbes = { idle: ProbeResult; loaded: ProbeResult };
-
-const probeReport = ({ idle, loaded }: ProbeProbes) => ({
-  idle: probeFigures(idle),
-  loaded: probeFigures(loaded),
-  loadedToIdleP50Ratio: ratio(percentileMs(loaded.latenciesUs, 50),
-    percentileMs(idle.latenciesUs, 50)),
-});
-
-const probeFigures = (probe: ProbeResult) => ({
-  probes: probe.latenciesUs.length,
-  lost: probe.lost,
-  p50Ms: percentileMs(probe.latenciesUs, 50),
-  p99Ms: percentileMs(probe.latenciesUs, 99),
-});
-
-const ratio = (value: number, baseline: number) =>
-  baseline > 0 ? Number((value / baseline).toFixed(2)) : null;
-
-async function startServer(
-  url: string,
-  smtp: SmtpTestServer,
-  stripe: FakeStripeServer,
-): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server.
-      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      path.resolve(__dirname, '../../bin/tng.cjs'),
-      'serve',
-      // BENCH_SERVICES, e.g. "command-api", measures the command path without the projector.
-      ...(process.env.BENCH_SERVICES ?? '').split(' ').filter(Boolean),
-    ],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: url,
-        PORT: String(PORT),
-        RATE_LIMITS: 'off',
-        LOG_LEVEL: 'warn',
-        JWT_SECRET,
-        SMTP_URL: smtp.url,
-        STRIPE_SECRET_KEY: 'sk_test_bench',
-        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        STRIPE_API_BASE: stripe.url,
-        ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
-      },
-      // The server's banner and logs go to stderr, so stdout is the one JSON document.
-      stdio: ['ignore', process.stderr, process.stderr],
+  const rows = tableRows(figures);
+  const document = {
+    machine: { ...machine, loadAverageAfter: loadavg().map(round2) },
+    settings: {
+      seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, rounds: ROUNDS, ...figures.settings,
+      walletsPerOwner: WALLETS_PER_OWNER, replayEvents: REPLAY_EVENTS,
     },
-  );
-  for (let attempt = 0; attempt < 120; attempt += 1) {
-    const ready = await fetch(`http://127.0.0.1:${PORT}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return child;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    table: rows,
+    bareSql: { ...figures.bareSql, details: table.bareDetails },
+    jwtReference: figures.jwtReference,
+    transfersUniform: withRatio(figures.uniform, figures.bareSql),
+    transfersHotSpot: withRatio(figures.hotSpot, figures.bareSql),
+    eventStorePath: withRatio(figures.eventStorePath, figures.bareSql),
+    auditReplay,
+    serverPeakRssMb: figures.serverPeakRssMb,
+    ledgerCheck: figures.ledger,
+    latencyProbes,
+  };
+  const json = `${JSON.stringify(document, null, 2)}\n`;
+  const text = `${markdownTable(rows)}\n\nLoad average (1, 5, 15 min) before: `
+    + `${machine.loadAverageBefore.join(', ')}; after: ${document.machine.loadAverageAfter
+      .join(', ')}; ${machine.cpus} CPUs.\n`;
+  if (JSON_PATH === '-') {
+    process.stderr.write(text);
+    process.stdout.write(json);
+  } else {
+    writeFileSync(JSON_PATH, json);
+    process.stdout.write(text);
+    log(`figures written to ${JSON_PATH}`);
   }
-  child.kill('SIGKILL');
-  throw new Error('server did not become ready');
 }
 
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /VmHWM:\s+(\d+) kB/.exec(status);
-  return match ? Math.round(Number(match[1]) / 1024) : -1;
-}
+/** The ratio over all rounds, and round by round (the machine's load drifts between rounds). */
+const withRatio = <T extends Throughput>(run: T, bare: Throughput) => ({
+  ...run,
+  ratioToBare: ratioToBare(run, bare),
+  ratioToBareByRound: run.rounds.map((r, i) => {
+    const baseline = bare.rounds[i];
+    return baseline && baseline.count > 0
+      ? round2((r.count / r.seconds) / (baseline.count / baseline.seconds)) : null;
+  }),
+});
 
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
+async function tablePhase() {
+  const scratch = await scratchDatabase('tng_bench');
+  let server: ChildProcess | undefined;
+  let reference: ChildProcess | undefined;
   try {
-    await client.query(sql);
+    const port = freePort();
+    server = await startTng(scratch.url, port, {});
+    const store = openStore(scratch.url);
+    log(`seeding ${WALLETS} + ${HOT_WALLETS} + ${WALLETS} wallets, ${WALLETS_PER_OWNER} an owner`);
+    const seed = (wallets: number) => seedOwnedWallets(store, wallets);
+    const uniform = await seed(WALLETS);
+    const hot = await seed(HOT_WALLETS);
+    const storeOnly = await seed(WALLETS);
+    const started = await startServerChild(path.join(SCRIPTS, 'jwt-reference.server.ts'), [],
+      { JWT_SECRET });
+    reference = started.child;
+    const tng = `http://127.0.0.1:${port}`;
+    const http = { uniform: httpMeasure(tng, uniform), hotSpot: httpMeasure(tng, hot),
+      jwtReference: httpMeasure(`http://127.0.0.1:${started.port}`, uniform, '/bench') };
+    const bareDetails: unknown[] = [];
+    const measures: Measure[] = [
+      // The child warms itself up: it is a new process every round.
+      { name: 'bareSql', run: () => bareSqlRound(scratch.url, bareDetails) },
+      { name: 'jwtReference', ...http.jwtReference.measure },
+      { name: 'uniform', ...http.uniform.measure, settle: uniform },
+      { name: 'hotSpot', ...http.hotSpot.measure, settle: hot },
+      {
+        name: 'eventStorePath',
+        warmUp: async () => { await eventStoreRound(store, storeOnly, WARMUP_SECONDS); },
+        run: () => eventStoreRound(store, storeOnly, SECONDS),
+        settle: storeOnly,
+      },
+    ];
+    const rounds = await runRounds(measures, scratch.url);
+    const serverPeakRssMb = peakRssMb(server.pid!);
+    log('ledger check: statuses, transfer events, balances in the log and the read model');
+    const answered201 = (http.uniform.statuses['201'] ?? 0) + (http.hotSpot.statuses['201'] ?? 0);
+    const ledger = await checkLedger(scratch.url, [...uniform, ...hot], FUNDING_MINOR, answered201);
+    await store.close();
+    const figures: Omit<TableFigures, 'auditReplaySeconds' | 'auditReplayEvents'> = {
+      bareSql: throughput(rounds.get('bareSql')!),
+      jwtReference: http.jwtReference.figures(rounds.get('jwtReference')!),
+      uniform: http.uniform.figures(rounds.get('uniform')!),
+      hotSpot: http.hotSpot.figures(rounds.get('hotSpot')!),
+      eventStorePath: throughput(rounds.get('eventStorePath')!),
+      serverPeakRssMb,
+      ledger,
+      settings: { uniformWallets: WALLETS, owners: Math.ceil(WALLETS / WALLETS_PER_OWNER),
+        hotWallets: HOT_WALLETS, clients: CLIENTS, bareStreams: BARE_STREAMS,
+        bareConnections: BARE_CONNECTIONS },
+    };
+    return { figures, bareDetails };
   } finally {
-    await client.end();
+    reference?.kill();
+    await stopTng(server);
+    await scratch.drop();
   }
 }
 
-const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+type TimedRound = Round & { latenciesUs: number[] | null };
+type Measure = Readonly<{
+  name: string;
+  /** Untimed load before each timed run (JIT, connections, caches). */
+  warmUp?: () => Promise<void>;
+  run: () => Promise<TimedRound>;
+  /** Wallets whose read model the projector should have caught up on before the next one. */
+  settle?: readonly SeededWallet[];
+}>;
+
+/** Every measure once a round, warmed up before each timed run; odd rounds reversed. */
+async function runRounds(measures: readonly Measure[], url: string) {
+  const rounds = new Map<string, TimedRound[]>(measures.map((m) => [m.name, []]));
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const order = round % 2 === 0 ? measures : [...measures].reverse();
+    for (const measure of order) {
+      log(`round ${round + 1}/${ROUNDS}: ${measure.name}, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s`);
+      await measure.warmUp?.();
+      const timed = await measure.run();
+      rounds.get(measure.name)!.push(timed);
+      log(`  ${Math.round(timed.count / timed.seconds)}/s, p99 ${timed.p99Ms} ms`);
+      if (measure.settle) await settle(url, measure.settle);
+    }
+  }
+  return rounds;
+}
+
+function httpMeasure(url: string, wallets: readonly SeededWallet[], routePath?: string) {
+  const requests = transferRequests(wallets);
+  const next = routePath === undefined ? requests
+    : (client: number, sequence: number): LoadRequest =>
+      ({ ...requests(client, sequence), path: routePath });
+  // Statuses of every request, warm-ups included: each one must have been answered 201.
+  const statuses: Record<string, number> = {};
+  const load = async (warmup: boolean): Promise<TimedRound> => {
+    const result = await runLoad({
+      url, concurrency: CLIENTS, durationMs: (warmup ? WARMUP_SECONDS : SECONDS) * 1000, next,
+    });
+    for (const [status, count] of Object.entries(result.byStatus)) {
+      statuses[status] = (statuses[status] ?? 0) + count;
+    }
+    const ok = routePath === undefined ? '201' : '200';
+    return {
+      count: result.byStatus[ok] ?? 0,
+      seconds: result.seconds,
+      p50Ms: percentileMs(result.latenciesUs, 50),
+      p99Ms: percentileMs(result.latenciesUs, 99),
+      latenciesUs: result.latenciesUs,
+    };
+  };
+  const figures = (rounds: readonly TimedRound[]): HttpThroughput =>
+    ({ ...throughput(rounds), statuses: { ...statuses } });
+  const measure = { warmUp: async () => { await load(true); }, run: () => load(false) };
+  return { measure, figures, statuses };
+}
+
+type BareSqlFigures = { transfers: number; seconds: number; p50Ms: number; p99Ms: number };
+
+async function bareSqlRound(url: string, details: unknown[]): Promise<TimedRound> {
+  const figures = await runJsonChild<BareSqlFigures>(path.join(SCRIPTS, 'bare-sql.bench.ts'), [
+    `--streams=${BARE_STREAMS}`, `--connections=${BARE_CONNECTIONS}`, `--seconds=${SECONDS}`,
+    `--warmup-seconds=${WARMUP_SECONDS}`,
+  ], { DATABASE_URL: url });
+  details.push(figures);
+  const { transfers: count, seconds, p50Ms, p99Ms } = figures;
+  return { count, seconds, p50Ms, p99Ms, latenciesUs: null };
+}
+
+async function eventStoreRound(
+  store: PostgresEventStore,
+  wallets: readonly SeededWallet[],
+  seconds: number,
+): Promise<TimedRound> {
+  const result = await bareTransfers(store, wallets.map((w) => w.walletId), CLIENTS,
+    seconds * 1000);
+  return {
+    count: result.transfers, seconds: result.seconds,
+    p50Ms: percentileMs(result.latenciesUs, 50), p99Ms: percentileMs(result.latenciesUs, 99),
+    latenciesUs: result.latenciesUs,
+  };
+}
+
+/** Rates over all rounds; percentiles over every request where they were kept, else the worst. */
+function throughput(rounds: readonly TimedRound[]): Throughput {
+  const count = rounds.reduce((sum, r) => sum + r.count, 0);
+  const seconds = rounds.reduce((sum, r) => sum + r.seconds, 0);
+  const all = rounds.every((r) => r.latenciesUs !== null)
+    ? rounds.flatMap((r) => r.latenciesUs!) : null;
+  return {
+    perSecond: seconds > 0 ? Math.round(count / seconds) : 0,
+    p50Ms: all ? percentileMs(all, 50) : Math.max(...rounds.map((r) => r.p50Ms)),
+    p99Ms: all ? percentileMs(all, 99) : Math.max(...rounds.map((r) => r.p99Ms)),
+    rounds: rounds.map(({ count: c, seconds: s, p50Ms, p99Ms }) =>
+      ({ count: c, seconds: round2(s), p50Ms, p99Ms })),
+  };
+}
+
+async function replayPhase() {
+  const scratch = await scratchDatabase('tng_bench_replay');
+  const store = openStore(scratch.url);
+  try {
+    log(`replay: one wallet with ${REPLAY_EVENTS} events, warmed up, median of 3`);
+    return await benchReplay(store, REPLAY_EVENTS);
+  } finally {
+    await store.close();
+    await scratch.drop();
+  }
+}
 
 main().catch((error: unknown) => {
   process.stderr.write(`bench failed: ${String(error)}\n`);

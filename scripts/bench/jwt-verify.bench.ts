@@ -12,9 +12,8 @@
 // Variants: none (no auth: the ceiling), fast-jwt (AccessAuthenticator as in production),
 // fastify-jwt (request.jwtVerify() with fast-jwt's own cache, then the same claim checks),
 // fastify-jwt+lru (our principal cache in front of fastify.jwt.verify on a miss).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import fastifyJwt from '@fastify/jwt';
 import { ExpiringLru } from '../../shared/adapters/cache/expiring-lru';
@@ -24,8 +23,9 @@ import {
   principalOfClaims,
 } from '../../shared/auth/access-claims';
 import type { AccessPrincipal } from '../../shared/auth/principal';
-import { RevokedSessionSet } from '../../shared/auth/revoked-session-set';
 import { AccessTokens, VERIFIED_TOKEN_CACHE_ENTRIES_MAX } from '../../shared/auth/tokens';
+import { revocations, serveAuthBenchRoute, serverCpuUs } from './auth-bench-route';
+import { startServerChild } from './bench-child';
 import { percentileMs, runLoad } from './http-load';
 
 const VARIANTS = ['none', 'fast-jwt', 'fastify-jwt', 'fastify-jwt+lru'] as const;
@@ -53,12 +53,6 @@ async function registerFastifyJwt(app: FastifyInstance, cache: boolean): Promise
       cache: cache ? VERIFIED_TOKEN_CACHE_ENTRIES_MAX : false,
     },
   });
-}
-
-/** The same revocation lookup for every variant: the in-process set, never a miss to Postgres. */
-function revocations() {
-  const revoked = new RevokedSessionSet(10_000, Date.now);
-  return { isRevoked: async (sessionId: string) => revoked.has(sessionId.toLowerCase()) };
 }
 
 /** tokens.ts's verify() with fastify.jwt.verify in place of fast-jwt's own verifier. */
@@ -109,8 +103,8 @@ async function authHook(app: FastifyInstance, variant: Variant) {
 
 async function serve(variant: Variant): Promise<void> {
   const app = Fastify({ ajv: { customOptions: { coerceTypes: false, removeAdditional: false } } });
-  const authenticate = variant === 'none' ? null : await authHook(app, variant);
-  app.post('/bench', {
+  await serveAuthBenchRoute(app, {
+    authenticate: variant === 'none' ? null : await authHook(app, variant),
     schema: {
       body: {
         type: 'object',
@@ -123,34 +117,10 @@ async function serve(variant: Variant): Promise<void> {
         },
       },
     },
-    preHandler: async (request) => {
-      if (authenticate !== null) request.principal = await authenticate(request);
-    },
-  }, async (request) => ({ ok: true, userId: request.principal?.userId ?? null }));
-  // The server's own CPU time: per request, it barely moves when other processes share the
-  // cores, where requests per second swing with every neighbour.
-  app.get('/cpu', async () => process.cpuUsage());
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  process.stdout.write(`PORT ${typeof address === 'object' && address ? address.port : 0}\n`);
-}
-
-function startServer(variant: Variant): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(
-    process.execPath,
-    [path.resolve(__dirname, '../../bin/run-ts.cjs'), __filename, `--serve=${variant}`],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /PORT (\d+)/.exec(out);
-      if (match) resolve({ child, port: Number(match[1]) });
-    });
-    child.on('exit', (code) => reject(new Error(`${variant} server exited with ${code}`)));
   });
 }
+
+const startServer = (variant: Variant) => startServerChild(__filename, [`--serve=${variant}`]);
 
 type RawCase = Readonly<{ label: string; call: (i: number) => unknown }>;
 
@@ -224,11 +194,6 @@ type Figures = Readonly<{
 const perSecond = (f: Figures) => f.requests / f.seconds;
 const median = (values: readonly number[]) =>
   [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
-
-async function serverCpuUs(port: number): Promise<number> {
-  const usage = await (await fetch(`http://127.0.0.1:${port}/cpu`)).json() as NodeJS.CpuUsage;
-  return usage.user + usage.system;
-}
 
 async function load(
   port: number, tokens: readonly string[], connections: number, ms: number,

@@ -30,33 +30,37 @@ export async function seedWallets(
     wallets: number;
     fundingMinor: bigint;
     jwtSecret: string;
+    /** Wallets each owner holds (the last owner may hold fewer); 1 by default. */
+    walletsPerOwner?: number;
   },
 ): Promise<SeededWallet[]> {
   // The server refuses a token that lives longer than its TTL (ACCESS_TOKEN_TTL_SECONDS,
   // 15 minutes by default), so the bench issues them for exactly that.
   const tokens = new AccessTokens({ secret: options.jwtSecret, ttlMs: 15 * 60_000 });
-  const system = systemWalletId('adjustments', 'MYR');
-  const seeded: SeededWallet[] = [];
+  const perOwner = options.walletsPerOwner ?? 1;
+  const owners = Math.ceil(options.wallets / perOwner);
+  const seeded: SeededWallet[][] = [];
   let next = 0;
   const worker = async () => {
-    while (next < options.wallets) {
-      const index = next++;
-      seeded[index] = await seedOne(store, tokens, system, index, options.fundingMinor);
+    while (next < owners) {
+      const owner = next++;
+      const count = Math.min(perOwner, options.wallets - owner * perOwner);
+      seeded[owner] = await seedOwner(store, tokens, owner, count, options.fundingMinor);
     }
   };
   await Promise.all(Array.from({ length: SEED_CONCURRENCY_MAX }, worker));
-  return seeded;
+  return seeded.flat();
 }
 
-async function seedOne(
+/** One user with `count` funded wallets, all in one append, and the user's access token. */
+async function seedOwner(
   store: EventStore,
   tokens: AccessTokens,
-  system: ReturnType<typeof systemWalletId>,
   index: number,
+  count: number,
   fundingMinor: bigint,
-): Promise<SeededWallet> {
+): Promise<SeededWallet[]> {
   const userId = toUserId(randomUUID());
-  const walletId = toWalletId(randomUUID());
   const email = `bench-${index}-${userId.slice(0, 8)}@example.com`;
   const registered = register(
     {
@@ -67,23 +71,54 @@ async function seedOne(
     },
     { status: 'absent' },
   );
+  const funded = Array.from({ length: count }, () => fundedWallet(userId, fundingMinor));
+  await store.append({
+    streams: [
+      { streamId: userStreamId(userId), expectedVersion: 'no-stream', events: toNew(registered) },
+      ...funded.map(({ walletId, events }) => ({
+        streamId: walletStreamId(walletId),
+        expectedVersion: 'no-stream' as const,
+        events: toNew(events),
+      })),
+      {
+        streamId: walletStreamId(SYSTEM_WALLET_ID),
+        expectedVersion: 'any',
+        events: toNew(funded.flatMap(({ systemEvents }) => systemEvents)),
+      },
+    ],
+    uniqueClaims: [{ scope: 'email', value: email, ownerId: userId }],
+  });
+  const { accessToken } = tokens.issue({
+    userId,
+    sessionId: randomUUID(),
+    roles: ['customer'],
+    plan: 'PREMIUM',
+  });
+  return funded.map(({ walletId }) => ({ userId, walletId, token: accessToken, email }));
+}
+
+const SYSTEM_WALLET_ID = systemWalletId('adjustments', 'MYR');
+// The server opened the system account at start; the decider only needs it to be open.
+const SYSTEM_STATE = openWallet(
+  {
+    type: 'OpenWallet',
+    walletId: SYSTEM_WALLET_ID,
+    ownerId: null,
+    kind: 'system',
+    currency: 'MYR',
+    systemAccount: 'adjustments',
+  },
+  initialWalletState(),
+).reduce(evolveWallet, initialWalletState());
+
+/** A new wallet of `ownerId`, opened and credited `fundingMinor` by an adjustment. */
+function fundedWallet(ownerId: ReturnType<typeof toUserId>, fundingMinor: bigint) {
+  const walletId = toWalletId(randomUUID());
   const opened = openWallet(
-    { type: 'OpenWallet', walletId, ownerId: userId, kind: 'user', currency: 'MYR' },
+    { type: 'OpenWallet', walletId, ownerId, kind: 'user', currency: 'MYR' },
     initialWalletState(),
   );
   const walletState = opened.reduce(evolveWallet, initialWalletState());
-  // The server opened the system account at start; the decider only needs it to be open.
-  const systemState = openWallet(
-    {
-      type: 'OpenWallet',
-      walletId: system,
-      ownerId: null,
-      kind: 'system',
-      currency: 'MYR',
-      systemAccount: 'adjustments',
-    },
-    initialWalletState(),
-  ).reduce(evolveWallet, initialWalletState());
   const funded = adjustment(
     {
       type: 'AdjustBalance',
@@ -95,25 +130,7 @@ async function seedOne(
       now: new Date(),
     },
     walletState,
-    systemState,
+    SYSTEM_STATE,
   );
-  await store.append({
-    streams: [
-      { streamId: userStreamId(userId), expectedVersion: 'no-stream', events: toNew(registered) },
-      {
-        streamId: walletStreamId(walletId),
-        expectedVersion: 'no-stream',
-        events: toNew([...opened, ...funded.wallet]),
-      },
-      { streamId: walletStreamId(system), expectedVersion: 'any', events: toNew(funded.system) },
-    ],
-    uniqueClaims: [{ scope: 'email', value: email, ownerId: userId }],
-  });
-  const { accessToken } = tokens.issue({
-    userId,
-    sessionId: randomUUID(),
-    roles: ['customer'],
-    plan: 'PREMIUM',
-  });
-  return { userId, walletId, token: accessToken, email };
+  return { walletId, events: [...opened, ...funded.wallet], systemEvents: funded.system };
 }

@@ -21,7 +21,9 @@ import { sendCommandReply } from './reply';
 import { KEY_REQUIRED, MONEY_ERRORS, SECURED } from './route-options';
 import { PaymentAcceptedSchema, TransferAcceptedSchema } from '../command-responses';
 
-const TransferBody = z.strictObject({
+// Exported for the bench's JWT reference (scripts/bench/jwt-reference.server.ts), which checks
+// the same body without the database.
+export const TransferBody = z.strictObject({
   sourceWalletId: IdSchema,
   targetWalletId: IdSchema,
   amount: AmountSchema,
