@@ -3,8 +3,9 @@
 // API's event loop. Proof: while this thread (the API's: the test app runs in it) is blocked,
 // a transfer made just before is projected anyway, which cannot happen on the blocked loop.
 // The thread blocks in synchronous child processes that read the checkpoints, until they
-// reach the transfer or BLOCK_MS_MAX passes (the projector of an inline app never would). /metrics still shows both threads as one process (projector series from
-// the background thread, build info once), and a stop leaves no connection behind.
+// reach the transfer or BLOCK_MS_MAX passes (the projector of an inline app never would).
+// /metrics still shows both threads as one process (projector series from the background
+// thread, build info once), and a stop leaves no connection behind.
 import { spawnSync } from 'node:child_process';
 import { Client } from 'pg';
 import { decodePosition } from '../../shared/ports/event-store.port';
