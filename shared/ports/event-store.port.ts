@@ -126,8 +126,19 @@ export interface EventStore {
    * decided differently, so it is named before a claim, which is an answer to the client.
    * Within one group-commit transaction each append sees what the earlier ones wrote, so
    * twins in one batch meet the same order.
+   *
+   * Chained appends (`options.after`): promises this store's `append` returned for appends
+   * still in flight whose outcome the caller's decision assumed (it decided on the state
+   * they leave, with versions counted on from theirs). This append is written only after
+   * each of them succeeded, never in between, and at most in the same transaction right
+   * after them; if any of them failed, it throws VersionConflict (on its first stream; the
+   * actual version is null where not known) and writes nothing, whatever the versions say:
+   * another writer may have moved a stream by the same count, and a version check alone
+   * would then pass on a state the decision never saw. So a caller can decide on the state
+   * an append in flight will leave without waiting for its commit (the command runner does,
+   * for hot wallets).
    */
-  append(request: AppendRequest): Promise<AppendResult>;
+  append(request: AppendRequest, options?: AppendOptions): Promise<AppendResult>;
   /**
    * Pessimistic concurrency, for a decision that already lost an optimistic race: takes the
    * write locks of `streamIds` (every adapter in one fixed order, so two holders cannot
@@ -167,16 +178,28 @@ export interface EventStore {
   close(): Promise<void>;
 }
 
+/** See EventStore.append. */
+export type AppendOptions = Readonly<{ after?: readonly Promise<AppendResult>[] }>;
+
 export class VersionConflict extends Error {
   override readonly name = 'VersionConflict';
   constructor(
     readonly streamId: StreamId,
     readonly expected: ExpectedVersion,
-    readonly actual: bigint,
+    /** Null when an append this one was chained after failed (see EventStore.append). */
+    readonly actual: bigint | null,
   ) {
-    super(`stream ${streamId}: expected version ${String(expected)}, actual ${actual}`);
+    super(actual === null
+      ? `stream ${streamId}: an append this one was decided after failed`
+      : `stream ${streamId}: expected version ${String(expected)}, actual ${actual}`);
   }
 }
+
+/** The VersionConflict of `request` when an append it was chained after failed. */
+export const predecessorFailed = (request: AppendRequest): VersionConflict => {
+  const first = request.streams[0];
+  return new VersionConflict(first?.streamId ?? '', first?.expectedVersion ?? 'any', null);
+};
 
 export class DuplicateEvent extends Error {
   override readonly name = 'DuplicateEvent';

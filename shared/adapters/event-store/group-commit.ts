@@ -5,6 +5,12 @@
 // - each caller gets its own outcome, and only once its batch has committed;
 // - at most one batch is in flight, so this process never deadlocks with itself, and
 //   requests are written in the order they arrived;
+// - a request may name earlier requests it was decided after (`after`: appends in flight
+//   whose outcome its decision assumed). It is written only if each of them succeeded: one
+//   in an earlier batch has its outcome by the time this one's batch is formed (a failure
+//   fails this one here, unwritten); one in the same batch is passed to the runner as an
+//   index, and the runner must fail this one if that one did not succeed. So a chain of
+//   decisions on one hot stream can share a batch instead of waiting a commit each;
 // - a batch that fails as a whole (the runner throws: deadlock with another process, a
 //   race the batch could not check, a lost connection, one malformed request) is retried
 //   request by request, so one bad request never fails the others;
@@ -19,9 +25,14 @@ export type Settled<Result> =
   | Readonly<{ ok: true; value: Result }>
   | Readonly<{ ok: false; error: unknown }>;
 
-/** Writes a batch in one transaction: one outcome per request, in order, or a throw. */
+/**
+ * Writes a batch in one transaction: one outcome per request, in order, or a throw. `after`
+ * holds, per request, the 1-based indices of earlier requests of the batch it follows: it
+ * must fail, unwritten, unless each of those succeeded.
+ */
 export type RunBatch<Request, Result> = (
   requests: readonly Request[],
+  after: ReadonlyArray<readonly number[]>,
 ) => Promise<Array<Settled<Result>>>;
 
 export type GroupCommitOptions<Request> = Readonly<{
@@ -40,6 +51,8 @@ export type GroupCommitOptions<Request> = Readonly<{
   failsEveryone?: (error: unknown) => boolean;
   /** The error a caller gets when the queue is full. */
   queueFull: () => Error;
+  /** The error of a request one of whose `after` predecessors failed. */
+  predecessorFailed: (request: Request) => Error;
   observer?: GroupCommitObserver;
 }>;
 
@@ -53,11 +66,17 @@ export type GroupCommitObserver = Readonly<{
 
 type Pending<Request, Result> = {
   request: Request;
+  /** Requests it follows (see the top of this file). */
+  after: ReadonlyArray<Pending<Request, Result>>;
+  /** Set once answered: what requests that follow this one check. */
+  outcome?: Settled<Result>;
   resolve: (settled: Settled<Result>) => void;
 };
 
 export class GroupCommit<Request, Result> {
   private queue: Array<Pending<Request, Result>> = [];
+  /** The request behind each promise `submit` returned, for later `after` lists. */
+  private readonly submitted = new WeakMap<Promise<Settled<Result>>, Pending<Request, Result>>();
   private writing = false;
   private scheduled = false;
   private idleWaiters: Array<() => void> = [];
@@ -70,26 +89,40 @@ export class GroupCommit<Request, Result> {
     assert(options.aloneAttemptsMax >= 1, 'a request is attempted at least once');
   }
 
-  /** Queues the request; resolves with its outcome once its batch committed (or failed). */
-  submit(request: Request): Promise<Settled<Result>> {
-    if (this.queue.length >= this.options.queueRequestsMax) {
-      return Promise.resolve({ ok: false, error: this.options.queueFull() });
-    }
-    const submitted = performance.now();
-    const { observer } = this.options;
-    return new Promise((resolve) => {
-      let settled = false;
-      const settle = (outcome: Settled<Result>) => {
+  /**
+   * Queues the request; resolves with its outcome once its batch committed (or failed).
+   * `after`: promises this queue returned for earlier requests that this one follows.
+   */
+  submit(
+    request: Request,
+    after: readonly Promise<Settled<Result>>[] = [],
+  ): Promise<Settled<Result>> {
+    const predecessors = after.map((promise) => this.submitted.get(promise));
+    assert(predecessors.every((one) => one !== undefined), 'predecessors come from this queue');
+    const pending: Pending<Request, Result> = {
+      request,
+      after: predecessors as Array<Pending<Request, Result>>,
+      resolve: () => undefined,
+    };
+    const promise = new Promise<Settled<Result>>((resolve) => {
+      const submitted = performance.now();
+      const { observer } = this.options;
+      pending.resolve = (outcome) => {
         // A second resolve (see writeNext) changes nothing, so it is not observed either.
-        if (!settled) {
-          settled = true;
-          observer?.requestSettled?.(secondsSince(submitted));
-        }
+        if (pending.outcome !== undefined) return;
+        pending.outcome = outcome;
+        observer?.requestSettled?.(secondsSince(submitted));
         resolve(outcome);
       };
-      this.queue.push({ request, resolve: settle });
-      this.schedule();
     });
+    this.submitted.set(promise, pending);
+    if (this.queue.length >= this.options.queueRequestsMax) {
+      pending.resolve({ ok: false, error: this.options.queueFull() });
+    } else {
+      this.queue.push(pending);
+      this.schedule();
+    }
+    return promise;
   }
 
   /** Resolves once nothing is queued or being written (before the connection closes). */
@@ -126,24 +159,43 @@ export class GroupCommit<Request, Result> {
       });
   }
 
+  /**
+   * The next batch, in arrival order. A request whose predecessor already failed is answered
+   * here, unwritten; one whose predecessor is in flight cannot be met, as only this batch's
+   * predecessors are unanswered now (one batch at a time, in order).
+   */
   private takeBatch(): Array<Pending<Request, Result>> {
     const { batchRequestsMax, batchWeightMax, weigh } = this.options;
-    let count = 0;
+    const batch: Array<Pending<Request, Result>> = [];
+    let taken = 0;
     let weight = 0;
     for (const pending of this.queue) {
-      if (count >= batchRequestsMax) break;
+      if (batch.length >= batchRequestsMax) break;
+      if (this.predecessorFailed(pending)) {
+        taken += 1;
+        continue;
+      }
       weight += weigh(pending.request);
-      if (count > 0 && weight > batchWeightMax) break;
-      count += 1;
+      if (batch.length > 0 && weight > batchWeightMax) break;
+      taken += 1;
+      batch.push(pending);
     }
-    return this.queue.splice(0, count);
+    this.queue.splice(0, taken);
+    return batch;
+  }
+
+  /** Answers `pending` with predecessorFailed if one it follows failed; says whether. */
+  private predecessorFailed(pending: Pending<Request, Result>): boolean {
+    if (!pending.after.some((one) => one.outcome !== undefined && !one.outcome.ok)) return false;
+    pending.resolve({ ok: false, error: this.options.predecessorFailed(pending.request) });
+    return true;
   }
 
   private async commit(batch: ReadonlyArray<Pending<Request, Result>>): Promise<void> {
     let outcomes: Array<Settled<Result>>;
     const started = performance.now();
     try {
-      outcomes = await this.run(batch.map((pending) => pending.request));
+      outcomes = await this.run(batch.map((pending) => pending.request), afterIndices(batch));
     } catch (error) {
       this.options.observer?.batchWritten?.(batch.length, secondsSince(started));
       if (this.options.failsEveryone?.(error)) {
@@ -174,6 +226,8 @@ export class GroupCommit<Request, Result> {
       return;
     }
     for (const [index, pending] of batch.entries()) {
+      // Those it follows were answered first, in this loop or an earlier batch.
+      if (this.predecessorFailed(pending)) continue;
       const settled = await runAlone(this.run, pending.request, this.options);
       pending.resolve(settled);
       if (!settled.ok && this.options.failsEveryone?.(settled.error)) {
@@ -186,6 +240,20 @@ export class GroupCommit<Request, Result> {
 
 const secondsSince = (startMs: number): number => (performance.now() - startMs) / 1_000;
 
+/** Per request, the 1-based indices in `batch` of the unanswered requests it follows. */
+function afterIndices<Request, Result>(
+  batch: ReadonlyArray<Pending<Request, Result>>,
+): number[][] {
+  const indexOf = new Map(batch.map((pending, index) => [pending, index + 1]));
+  return batch.map((pending) => pending.after
+    .filter((one) => one.outcome === undefined)
+    .map((one) => {
+      const index = indexOf.get(one);
+      assert(index !== undefined, 'an unanswered predecessor is in the same batch');
+      return index;
+    }));
+}
+
 /** Runs one request as a batch of its own, retrying failures that may pass. */
 export async function runAlone<Request, Result>(
   run: RunBatch<Request, Result>,
@@ -195,7 +263,7 @@ export async function runAlone<Request, Result>(
   let lastError: unknown;
   for (let attempt = 1; attempt <= options.aloneAttemptsMax; attempt += 1) {
     try {
-      const outcomes = await run([request]);
+      const outcomes = await run([request], [[]]);
       const outcome = outcomes[0];
       assert(outcomes.length === 1 && outcome !== undefined, 'one outcome for one request');
       return outcome;

@@ -5,7 +5,7 @@
 // observer sees each batch's size and duration and each request's latency, once.
 import { GroupCommit, runAlone, type GroupCommitOptions, type Settled } from './group-commit';
 
-type Request = { id: number; weight?: number; poison?: boolean };
+type Request = { id: number; weight?: number; poison?: boolean; refused?: boolean };
 
 const OPTIONS: GroupCommitOptions<Request> = {
   batchRequestsMax: 4,
@@ -15,27 +15,41 @@ const OPTIONS: GroupCommitOptions<Request> = {
   weigh: (request) => request.weight ?? 1,
   isRetryable: (error) => error instanceof Error && error.message === 'deadlock',
   queueFull: () => new Error('queue full'),
+  predecessorFailed: (request) => new Error(`predecessor of ${request.id} failed`),
 };
 
 /** A fake database: records each batch; a poisoned request fails any batch it is in. */
 class FakeWriter {
   readonly batches: number[][] = [];
+  readonly afters: Array<ReadonlyArray<readonly number[]>> = [];
   inFlight = 0;
   inFlightMax = 0;
   failuresLeft = 0; // the next N calls throw 'deadlock'
 
-  readonly run = async (requests: readonly Request[]): Promise<Array<Settled<string>>> => {
+  /** As the database does: `refused` fails alone, and so does one following a failure. */
+  readonly run = async (
+    requests: readonly Request[],
+    after: ReadonlyArray<readonly number[]>,
+  ): Promise<Array<Settled<string>>> => {
     this.inFlight += 1;
     this.inFlightMax = Math.max(this.inFlightMax, this.inFlight);
     try {
       await new Promise((resolve) => setTimeout(resolve, 5));
       this.batches.push(requests.map((request) => request.id));
+      this.afters.push(after);
       if (this.failuresLeft > 0) {
         this.failuresLeft -= 1;
         throw new Error('deadlock');
       }
       if (requests.some((request) => request.poison)) throw new Error('malformed');
-      return requests.map((request) => ({ ok: true, value: `done-${request.id}` }));
+      const outcomes: Array<Settled<string>> = [];
+      requests.forEach((request, index) => {
+        const chainBroken = (after[index] ?? []).some((one) => !outcomes[one - 1]!.ok);
+        outcomes.push(request.refused || chainBroken
+          ? { ok: false, error: new Error(`refused ${request.id}`) }
+          : { ok: true, value: `done-${request.id}` });
+      });
+      return outcomes;
     } finally {
       this.inFlight -= 1;
     }
@@ -142,8 +156,8 @@ describe('GroupCommit', () => {
     const writer = new FakeWriter();
     writer.failuresLeft = 1; // the batch fails with a deadlock, then the store goes away
     const unreachable = new Error('Connection terminated unexpectedly');
-    const run = async (requests: readonly Request[]) => {
-      const outcomes = await writer.run(requests);
+    const run = async (requests: readonly Request[], after: ReadonlyArray<readonly number[]>) => {
+      const outcomes = await writer.run(requests, after);
       if (writer.batches.length >= 3) throw unreachable;
       return outcomes;
     };
@@ -178,6 +192,73 @@ describe('GroupCommit', () => {
     await commit.idle();
     expect(writer.batches.flat()).toHaveLength(6);
     await Promise.all(pending);
+  });
+});
+
+describe('GroupCommit chains (after)', () => {
+  test('a request following one in the same batch goes with it, its index passed along', async () => {
+    const writer = new FakeWriter();
+    const commit = new GroupCommit(writer.run, OPTIONS);
+    const first = commit.submit({ id: 1 });
+    const second = commit.submit({ id: 2 }, [first]);
+    const third = commit.submit({ id: 3 }, [second, first]);
+    expect(await Promise.all([first, second, third])).toEqual(
+      [1, 2, 3].map((id) => ({ ok: true, value: `done-${id}` })));
+    expect(writer.batches).toEqual([[1, 2, 3]]);
+    expect(writer.afters).toEqual([[[], [1], [2, 1]]]);
+  });
+
+  test('a predecessor refused in its batch takes its followers down in that batch', async () => {
+    const writer = new FakeWriter();
+    const commit = new GroupCommit(writer.run, OPTIONS);
+    const first = commit.submit({ id: 1, refused: true });
+    const second = commit.submit({ id: 2 }, [first]);
+    const other = commit.submit({ id: 3 });
+    expect((await second).ok).toBe(false);
+    expect((await other).ok).toBe(true);
+  });
+
+  test('a follower of a request that failed in an earlier batch is refused unwritten', async () => {
+    const writer = new FakeWriter();
+    const commit = new GroupCommit(writer.run, OPTIONS);
+    const first = commit.submit({ id: 1, refused: true });
+    await new Promise((resolve) => setImmediate(resolve)); // The first batch is in flight.
+    const second = commit.submit({ id: 2 }, [first]);
+    const third = commit.submit({ id: 3 }, [second]);
+    const unrelated = commit.submit({ id: 4 });
+    expect(await second).toEqual({ ok: false, error: new Error('predecessor of 2 failed') });
+    expect(await third).toEqual({ ok: false, error: new Error('predecessor of 3 failed') });
+    expect((await unrelated).ok).toBe(true);
+    expect(writer.batches).toEqual([[1], [4]]);
+  });
+
+  test('a follower of a request that succeeded in an earlier batch needs no index', async () => {
+    const writer = new FakeWriter();
+    const commit = new GroupCommit(writer.run, OPTIONS);
+    const first = commit.submit({ id: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = commit.submit({ id: 2 }, [first]);
+    expect((await second).ok).toBe(true);
+    expect(writer.afters).toEqual([[[]], [[]]]);
+  });
+
+  test('retried alone after a failed batch, a follower of a failed request is not written', async () => {
+    const writer = new FakeWriter();
+    const commit = new GroupCommit(writer.run, OPTIONS);
+    const bad = commit.submit({ id: 1, poison: true });
+    const follower = commit.submit({ id: 2 }, [bad]);
+    const other = commit.submit({ id: 3 });
+    expect((await bad).ok).toBe(false);
+    expect(await follower).toEqual({ ok: false, error: new Error('predecessor of 2 failed') });
+    expect((await other).ok).toBe(true);
+    // The batch, then 1 alone (not retryable: once), never 2, then 3.
+    expect(writer.batches).toEqual([[1, 2, 3], [1], [3]]);
+  });
+
+  test('a predecessor must come from the same queue', () => {
+    const commit = new GroupCommit(new FakeWriter().run, OPTIONS);
+    expect(() => commit.submit({ id: 1 }, [Promise.resolve({ ok: true, value: 'x' })]))
+      .toThrow('predecessors come from this queue');
   });
 });
 

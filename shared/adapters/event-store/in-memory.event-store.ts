@@ -11,7 +11,8 @@ import { assert } from '../../errors/assert';
 import {
   DuplicateEvent, IdempotencyKeyTaken, START_POSITION, UniqueClaimTaken, VersionConflict,
   comparePositions,
-  type AppendRequest, type AppendResult, type EventCodec, type EventMetadata, type EventStore,
+  type AppendOptions, type AppendRequest, type AppendResult, type EventCodec, type EventMetadata,
+  type EventStore,
   type IdempotencyRecord, type LockedDecision, type LockedOutcome, type NewEvent, type Position,
   type RecordedEvent, type StreamId, type StreamVerification,
 } from '../../ports/event-store.port';
@@ -19,6 +20,7 @@ import {
   assertAppendUnderLocks, assertReadLimit, assertValidAppend, assertValidLocks, requestEventIds,
   versionMatches,
 } from './append-request';
+import { awaitPredecessors } from './append-chain';
 import { AppendWaiters } from './append-waiters';
 import { ChainVerifier, headWithoutEvents } from './chain-verifier';
 import { GENESIS_HASH, hashEvent } from './event-hash';
@@ -59,9 +61,11 @@ export class InMemoryEventStore implements EventStore {
 
   constructor(private readonly options: InMemoryEventStoreOptions = {}) {}
 
-  async append(request: AppendRequest): Promise<AppendResult> {
+  async append(request: AppendRequest, options: AppendOptions = {}): Promise<AppendResult> {
     this.assertOpen();
     assertValidAppend(request);
+    await awaitPredecessors(request, options.after);
+    this.assertOpen();
     const streamIds = request.streams.map((stream) => stream.streamId);
     return this.streamLocks.withKeys(streamIds, async () => this.appendNow(request));
   }

@@ -58,9 +58,23 @@ export function prepareAppend(request: AppendRequest): PreparedAppend {
   return { request, sent, eventCount: events.length, element };
 }
 
-/** The statement's parameters, in APPEND_BATCH_PARAMETER_TYPES order. */
-export const layOutBatch = (batch: readonly PreparedAppend[], notify: boolean): unknown[] =>
-  [`[${batch.map((prepared) => prepared.element).join(',')}]`, notify];
+/**
+ * The statement's parameters, in APPEND_BATCH_PARAMETER_TYPES order. `after`: per request,
+ * the 1-based indices of earlier requests it follows (migrations/0015_append_chains.sql),
+ * added to its element as `predecessors`.
+ */
+export const layOutBatch = (
+  batch: readonly PreparedAppend[],
+  notify: boolean,
+  after: ReadonlyArray<readonly number[]> = [],
+): unknown[] =>
+  [`[${batch.map((prepared, index) => withPredecessors(prepared.element, after[index])).join(',')}]`,
+    notify];
+
+const withPredecessors = (element: string, predecessors: readonly number[] | undefined) =>
+  predecessors && predecessors.length > 0
+    ? `${element.slice(0, -1)},"predecessors":${JSON.stringify(predecessors)}}`
+    : element;
 
 const encodeExpected = (expected: ExpectedVersion): bigint =>
   expected === 'any' ? EXPECT_ANY : expected === 'no-stream' ? EXPECT_NO_STREAM : expected;

@@ -16,7 +16,11 @@ import { layOutBatch, type PreparedAppend } from './postgres.append-batch.params
 import { APPEND_BATCH_SQL, type AppendBatchRow } from './postgres.append-batch.sql';
 import { STORE_TYPES } from './postgres.rows';
 
-export type AppendBatchOptions = Readonly<{ notify: boolean }>;
+export type AppendBatchOptions = Readonly<{
+  notify: boolean;
+  /** Per request, the 1-based indices of earlier ones it follows (group-commit.ts). */
+  after?: ReadonlyArray<readonly number[]>;
+}>;
 
 /**
  * On the pool, outside any BEGIN, the statement is a transaction of its own; on a client
@@ -30,7 +34,7 @@ export async function appendBatch(
   const result = await pool.query<AppendBatchRow>({
     name: 'tng-event-store-append-batch',
     text: APPEND_BATCH_SQL,
-    values: layOutBatch(batch, options.notify),
+    values: layOutBatch(batch, options.notify, options.after),
     types: STORE_TYPES,
   });
   return batch.map((prepared, index) => {

@@ -12,11 +12,12 @@ import { Permits } from '../../concurrency/permits';
 import { InfraError } from '../../errors/domain-error';
 import { isDependencyUnavailable } from '../../errors/unavailable';
 import {
-  START_POSITION,
-  type AppendRequest, type AppendResult, type EventCodec, type EventStore,
+  START_POSITION, predecessorFailed,
+  type AppendOptions, type AppendRequest, type AppendResult, type EventCodec, type EventStore,
   type IdempotencyRecord, type LockedDecision, type LockedOutcome, type Position,
   type RecordedEvent, type StreamId, type StreamVerification,
 } from '../../ports/event-store.port';
+import { awaitPredecessors } from './append-chain';
 import { assertReadLimit, assertValidAppend } from './append-request';
 import {
   GroupCommit, runAlone, type GroupCommitObserver, type GroupCommitOptions, type RunBatch,
@@ -91,6 +92,7 @@ const APPEND_OPTIONS: GroupCommitOptions<PreparedAppend> = {
   isRetryable: isRetryableAppendFailure,
   failsEveryone: isDependencyUnavailable,
   queueFull: () => new InfraError('event store: too many appends waiting'),
+  predecessorFailed: (prepared) => predecessorFailed(prepared.request),
 };
 
 // readAll's horizon: transactions below the snapshot's xmin have all ended, and none that
@@ -129,6 +131,8 @@ export class PostgresEventStore implements EventStore {
   private readonly notifier: AppendNotifier;
   private readonly groupCommit: GroupCommit<PreparedAppend, AppendResult> | null;
   private readonly lockedDecisions: Permits;
+  private readonly submittedAppends =
+    new WeakMap<Promise<AppendResult>, Promise<Settled<AppendResult>>>();
   private closed = false;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
@@ -152,23 +156,54 @@ export class PostgresEventStore implements EventStore {
     this.lockedDecisions = new Permits(
       Math.max(1, Math.floor(poolSize / LOCKED_DECISIONS_POOL_SHARE)),
     );
-    const runBatch = (batch: readonly PreparedAppend[]) => this.writeBatch(batch);
+    const runBatch: RunBatch<PreparedAppend, AppendResult> =
+      (batch, after) => this.writeBatch(batch, after);
     this.groupCommit = options.groupCommit === false
       ? null
       : new GroupCommit(runBatch, { ...APPEND_OPTIONS, observer: options.observer });
   }
 
-  async append(request: AppendRequest): Promise<AppendResult> {
-    assert(!this.closed, 'the store is open');
-    assertValidAppend(request);
-    // Hashing input is prepared here, on the caller's turn, not the writer's.
-    const prepared = prepareAppend(request);
-    const writeAlone: RunBatch<PreparedAppend, AppendResult> = (batch) => this.writeBatch(batch);
-    const settled = this.groupCommit
-      ? await this.groupCommit.submit(prepared)
-      : await runAlone(writeAlone, prepared, APPEND_OPTIONS);
-    if (!settled.ok) throw asStoreError(settled.error);
-    return settled.value;
+  append(request: AppendRequest, options: AppendOptions = {}): Promise<AppendResult> {
+    let submitted: Promise<Settled<AppendResult>>;
+    try {
+      assert(!this.closed, 'the store is open');
+      assertValidAppend(request);
+      // Hashing input is prepared here, on the caller's turn, not the writer's.
+      submitted = this.submit(prepareAppend(request), options.after ?? []);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const appended = submitted.then((settled) => {
+      if (!settled.ok) throw asStoreError(settled.error);
+      return settled.value;
+    });
+    // A later append chained after this one finds its place in the queue through here.
+    this.submittedAppends.set(appended, submitted);
+    return appended;
+  }
+
+  /**
+   * Into the group-commit queue, chained after the predecessors it holds; predecessors it
+   * does not hold (appended without group commit, or locked) are waited for first. Without
+   * group commit, one append at a time once every predecessor has its outcome.
+   */
+  private submit(
+    prepared: PreparedAppend,
+    after: readonly Promise<AppendResult>[],
+  ): Promise<Settled<AppendResult>> {
+    const queued = after.map((promise) => this.submittedAppends.get(promise));
+    const groupCommit = this.groupCommit;
+    if (groupCommit && queued.every((one) => one !== undefined)) {
+      return groupCommit.submit(prepared, queued as Array<Promise<Settled<AppendResult>>>);
+    }
+    const writeAlone: RunBatch<PreparedAppend, AppendResult> =
+      (batch) => this.writeBatch(batch, [[]]);
+    return awaitPredecessors(prepared.request, after).then(
+      () => (groupCommit
+        ? groupCommit.submit(prepared)
+        : runAlone(writeAlone, prepared, APPEND_OPTIONS)),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
   }
 
   async withStreamLocks<T>(
@@ -186,9 +221,10 @@ export class PostgresEventStore implements EventStore {
   // One statement, one transaction, one round trip; subscribers wake once per batch.
   private async writeBatch(
     batch: readonly PreparedAppend[],
+    after: ReadonlyArray<readonly number[]>,
   ): Promise<Array<Settled<AppendResult>>> {
     const notify = this.notifyMode === 'in-transaction';
-    const outcomes = await appendBatch(this.pool, batch, { notify });
+    const outcomes = await appendBatch(this.pool, batch, { notify, after });
     if (outcomes.some((outcome) => outcome.ok && outcome.value.position)) this.wakeSubscribers();
     return outcomes;
   }

@@ -3,7 +3,8 @@
 // ids, all-or-nothing multi-stream appends with their idempotency record, unique claims and
 // credentials, one order of precedence among the ways an append fails or does nothing
 // (event-store.precedence.contract.ts), decisions appended under stream locks
-// (event-store.locks.contract.ts), paged reads in stream and global order that upcast
+// (event-store.locks.contract.ts), appends chained after others in flight
+// (event-store.chains.contract.ts), paged reads in stream and global order that upcast
 // through a codec, and hash chains that name the first tampered event. Each test starts a
 // store of its own, so a tampered store never leaks into another.
 import {
@@ -19,6 +20,7 @@ import {
   PRECEDENCE_CASES, expectDecision, probe, takeEverything,
 } from './event-store.precedence.contract';
 import { streamLocksContract } from './event-store.locks.contract';
+import { chainedAppendsContract } from './event-store.chains.contract';
 
 export type StartedEventStore = {
   store: EventStore;
@@ -279,6 +281,7 @@ export function eventStoreContract(adapterName: string, start: StartEventStore):
     });
 
     streamLocksContract(() => store);
+    chainedAppendsContract(() => store);
 
     describe('precedence: the first of key, stored events, version, duplicates, claims', () => {
       test.each(PRECEDENCE_CASES)('%s', async (_name, conditions, decision) => {
