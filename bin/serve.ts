@@ -5,6 +5,7 @@
 // SMTP_URL is set, else the development mailbox; Kafka when KAFKA_BROKERS is set, else our
 // consumers follow the event log. Rate limits are on unless RATE_LIMITS=off; the projector
 // brings the ledger gauges, the sagas the expiry sweeps, notifications and fraud hints.
+import { availableParallelism } from 'node:os';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AccessAuthenticator } from '../shared/auth/access-authenticator';
 import { RefreshTokenStore } from '../shared/auth/refresh-token.store';
@@ -40,7 +41,9 @@ import { mailerFor } from './runtime/mailer';
 import {
   BACKGROUND_SERVICE_NAMES, startBackgroundServices, type BackgroundServiceName,
 } from './runtime/background-services';
-import { startBackgroundThread, type BackgroundThread } from './runtime/background-thread';
+import {
+  backgroundThreadWanted, startBackgroundThread, type BackgroundThread,
+} from './runtime/background-thread';
 
 export const SERVICE_NAMES = ['command-api', 'query-api', 'projector', 'sagas'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -83,7 +86,8 @@ export async function startServer(
   const exposition = { text: () => metrics.registry.metrics() };
   await healthRoutes(app, { ...runtime, metricsText: () => exposition.text() });
   const background = BACKGROUND_SERVICE_NAMES.filter((name) => names.includes(name));
-  const threaded = config.BACKGROUND_THREAD === 'on' && background.length > 0
+  const threaded = backgroundThreadWanted(config.BACKGROUND_THREAD, availableParallelism())
+    && background.length > 0
     && (names.includes('command-api') || names.includes('query-api'))
     && options.integrationFeed === undefined;
   const thread: { running?: BackgroundThread } = {};

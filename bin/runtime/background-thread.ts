@@ -31,6 +31,18 @@ export type BackgroundThread = Readonly<{
   stop(): Promise<void>;
 }>;
 
+/**
+ * BACKGROUND_THREAD=auto runs the thread only with this many cores or more. On two cores
+ * (Postgres, the API and the thread sharing them) it cost a quarter of the transfer
+ * throughput and 50-90 MB of memory, with projection lag under a second either way
+ * (docs/performance.md, "The background thread").
+ */
+export const BACKGROUND_THREAD_CORES_MIN = 4;
+
+/** Whether `tng serve` runs the background services in a thread, by BACKGROUND_THREAD. */
+export const backgroundThreadWanted = (setting: 'on' | 'off' | 'auto', cores: number) =>
+  setting === 'on' || (setting === 'auto' && cores >= BACKGROUND_THREAD_CORES_MIN);
+
 /** How long a dead thread waits before it starts again. */
 export const RESTART_DELAY_MS = 1_000;
 /** How long a stop waits for the thread to finish its step and exit before terminating it. */

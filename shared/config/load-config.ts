@@ -70,8 +70,9 @@ const ConfigSchema = z.object({
   // How long a request waits for a pooled connection (or a new one) before it answers 503.
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   // `tng serve` runs the projector and the sagas in a thread of their own next to the APIs
-  // (off: on the APIs' event loop, as a single service process does anyway).
-  BACKGROUND_THREAD: z.enum(['on', 'off']).default('on'),
+  // (off: on the APIs' event loop, as a single service process does anyway; auto: a thread
+  // where the machine has the cores for it, bin/runtime/background-thread.ts).
+  BACKGROUND_THREAD: z.enum(['on', 'off', 'auto']).default('auto'),
   PROJECTOR_BATCH_SIZE_MAX: z.coerce.number().int().min(1).max(10_000).default(500),
   READ_YOUR_WRITES_WAIT_MS_MAX: z.coerce.number().int().min(0).max(60_000).default(5_000),
   // The sagas' hold-expiry sweep: how often, and how many wallets at most per sweep.

@@ -12,7 +12,8 @@ type Mailbox = { items: Array<{ to: string; subject: string; text: string; sentA
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await startTestApp({ env: { BACKGROUND_THREAD: 'on' } }); // As `npm start` runs.
+  // In a background thread, as `npm start` runs on 4 cores or more.
+  app = await startTestApp({ env: { BACKGROUND_THREAD: 'on' } });
 });
 afterAll(async () => {
   await app?.stop();

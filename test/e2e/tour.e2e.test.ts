@@ -6,7 +6,8 @@ import { startTestApp, type TestApp } from '../support/test-app';
 let app: TestApp;
 let admin: User;
 beforeAll(async () => {
-  app = await startTestApp({ env: { BACKGROUND_THREAD: 'on' } }); // As `npm start` runs.
+  // In a background thread, as `npm start` runs on 4 cores or more.
+  app = await startTestApp({ env: { BACKGROUND_THREAD: 'on' } });
   admin = await withRole(app, await signUp(app, 'admin'), 'admin');
 });
 afterAll(() => app.stop());

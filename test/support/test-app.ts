@@ -40,8 +40,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DB_POOL_SIZE_MAX: '16',
     // The projector and sagas on the test's own thread: a background thread costs each app
     // about a second to load its modules. Suites about the thread pass BACKGROUND_THREAD=on
-    // (as `tng serve` runs by default, and every test that spawns `tng serve` does);
-    // TEST_BACKGROUND_THREAD=on runs every app that way.
+    // (as `tng serve` runs by default on 4 cores or more); TEST_BACKGROUND_THREAD=on runs
+    // every app that way.
     BACKGROUND_THREAD: process.env.TEST_BACKGROUND_THREAD ?? 'off',
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     ...options.env,
