@@ -66,7 +66,10 @@ export type GroupCommitObserver = Readonly<{
 
 type Pending<Request, Result> = {
   request: Request;
-  /** Requests it follows (see the top of this file). */
+  /**
+   * Requests it follows (see the top of this file); emptied once it is answered, or a busy
+   * wallet's requests would hold every request before them in memory, link by link.
+   */
   after: ReadonlyArray<Pending<Request, Result>>;
   /** Set once answered: what requests that follow this one check. */
   outcome?: Settled<Result>;
@@ -111,6 +114,7 @@ export class GroupCommit<Request, Result> {
         // A second resolve (see writeNext) changes nothing, so it is not observed either.
         if (pending.outcome !== undefined) return;
         pending.outcome = outcome;
+        pending.after = [];
         observer?.requestSettled?.(secondsSince(submitted));
         resolve(outcome);
       };
