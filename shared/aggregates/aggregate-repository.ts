@@ -7,8 +7,8 @@
 // instead of waiting for the commit. When the append succeeds the state simply stops being
 // speculative; when it fails, every speculative state of that aggregate goes (they all
 // assumed it, and their own appends fail with it): the entry falls back to the last
-// committed state it knew. A fresh load never decides on a
-// speculative state: it waits for the appends in flight, then reads what committed; under
+// committed state it knew. A fresh load never decides on a speculative state: it waits for
+// the appends in flight, then reads what committed; under
 // the store's stream locks it must not wait (the append in flight may be waiting for those
 // very locks), so it reads on from the last committed state the entry keeps (`committed`),
 // and the append in flight, if it comes later, meets a stale version and fails.
@@ -120,7 +120,12 @@ export class AggregateRepository<S, E> {
       (folded, event) => this.type.evolve(folded, this.type.decode(event)),
       cached.state,
     );
-    this.remember(id, { state, version: nextVersion, pending });
+    // The last committed state under this chain: this entry's own, or the one it kept.
+    const committed = cached.pending
+      ? cached.committed
+      : { state: cached.state, version: cached.version };
+    const entry = { state, version: nextVersion, pending };
+    this.remember(id, committed ? { ...entry, committed } : entry);
     pending.then(
       () => {
         const now = this.cache.get(id);
