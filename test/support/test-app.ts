@@ -6,7 +6,7 @@ import { loadConfig } from '../../shared/config/load-config';
 import { createLogger } from '../../shared/telemetry/logger';
 import { createFreshDatabase, type FreshDatabase } from '../../shared/testing/fresh-database';
 import { testEnv } from '../../shared/testing/test-env';
-import { SERVICE_NAMES, startServer, type Server } from '../../bin/serve';
+import { SERVICE_NAMES, startServer, type Server, type ServiceName } from '../../bin/serve';
 import type { IntegrationFeed } from '../../shared/ports/integration-feed.port';
 
 export type TestApp = Readonly<{
@@ -23,8 +23,10 @@ export type TestAppOptions = {
   database?: FreshDatabase;
   /** How the app reaches its database (e.g. through a proxy a test can take down). */
   databaseUrlVia?: (url: string) => string;
-  /** What the notifications saga consumes; without one the saga does not run. */
+  /** What the notifications saga consumes; without one it follows the event log. */
   integrationFeed?: IntegrationFeed;
+  /** The services to run (all four by default). */
+  services?: readonly ServiceName[];
 };
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -48,7 +50,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const logger = createLogger({ level: config.LOG_LEVEL });
   const migrate = options.database !== undefined;
-  const server = await startServer(SERVICE_NAMES, {
+  const server = await startServer(options.services ?? SERVICE_NAMES, {
     config, migrate, logger,
     ...(options.integrationFeed ? { integrationFeed: options.integrationFeed } : {}),
   });
