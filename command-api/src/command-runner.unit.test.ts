@@ -18,7 +18,6 @@ function runnerDeps(): CommandRunnerDeps & { store: InMemoryEventStore } {
     mutex: new KeyedMutex(),
     metrics: createMetrics(),
     onCommitted: () => undefined,
-  onSubmitted: () => undefined,
   };
 }
 
