@@ -144,7 +144,7 @@ test('refresh-token reuse on one instance revokes the session everywhere', async
 test('with Redis down, revoke and isRevoked still work from Postgres and memory', async () => {
   const client = createRedisClient('redis://127.0.0.1:1', quietLog);
   try {
-    const sharedCache = new RedisCache({ client });
+    const sharedCache = new RedisCache({ client, callTimeoutMs: 5_000 });
     const [first, second] = [
       await startInstance({ sharedCache }), await startInstance({ sharedCache }),
     ];
@@ -168,7 +168,8 @@ describeRedis('with a real Redis', () => {
   afterEach(() => client.quit());
 
   test('logout writes the Redis key with the revocation ttl', async () => {
-    const instance = await startInstance({ sharedCache: new RedisCache({ client, keyPrefix }) });
+    const sharedCache = new RedisCache({ client, keyPrefix, callTimeoutMs: 5_000 });
+    const instance = await startInstance({ sharedCache });
     const sessionId = randomUUID();
     await instance.revoke(sessionId, new Date(Date.now() + 60_000));
     const key = `${keyPrefix}revoked-session:${sessionId}`;
@@ -177,7 +178,7 @@ describeRedis('with a real Redis', () => {
   });
 
   test('with the Redis keys flushed, the revocation still holds', async () => {
-    const sharedCache = new RedisCache({ client, keyPrefix });
+    const sharedCache = new RedisCache({ client, keyPrefix, callTimeoutMs: 5_000 });
     const first = await startInstance({ sharedCache });
     const second = await startInstance({ sharedCache });
     const sessionId = randomUUID();
