@@ -24,6 +24,12 @@ export type CommandDeps = Readonly<{
   clock: () => Date;
   newId: () => string;
   onCommitted: (append: Omit<AppendRequest, 'idempotency'>, result: AppendResult) => void;
+  /**
+   * An append was submitted and is in flight: the caches take the states it will leave, as
+   * speculative (shared/aggregates/aggregate-repository.ts), so the next command on those
+   * aggregates decides at once, chained after it.
+   */
+  onSubmitted: (append: Omit<AppendRequest, 'idempotency'>, pending: Promise<AppendResult>) => void;
 }>;
 
 export function createCommandDeps(store: EventStore, metrics: Metrics): CommandDeps {
@@ -46,14 +52,37 @@ export function createCommandDeps(store: EventStore, metrics: Metrics): CommandD
       for (const { streamId, events } of append.streams) {
         if (events.length === 0) continue;
         const nextVersion = result.position ? result.nextVersions.get(streamId) : undefined;
-        const walletId = walletIdOfStream(streamId);
-        const ownerId = walletId === null ? userIdOfStream(streamId) : null;
-        const repository = walletId !== null ? wallets : ownerId !== null ? users : null;
-        const id = walletId ?? ownerId;
-        if (!repository || id === null) continue;
-        if (nextVersion === undefined) repository.forget(id);
-        else repository.advance(id, events, nextVersion);
+        const cached = cachedAggregate(streamId);
+        if (!cached) continue;
+        if (nextVersion === undefined) cached.repository.forget(cached.id);
+        else cached.repository.advance(cached.id, events, nextVersion);
+      }
+    },
+    onSubmitted: (append, pending) => {
+      for (const { streamId, expectedVersion, events } of append.streams) {
+        if (events.length === 0) continue;
+        const cached = cachedAggregate(streamId);
+        if (!cached) continue;
+        // With 'any' the version the append will reach is not known before it commits.
+        const from = expectedVersion === 'no-stream' ? 0n : expectedVersion;
+        if (from === 'any') cached.repository.forget(cached.id);
+        else {
+          const nextVersion = from + BigInt(events.length);
+          cached.repository.speculate(cached.id, events, nextVersion, pending);
+        }
       }
     },
   };
+
+  /** The repository that caches the stream's aggregate, and its id there, if any. */
+  function cachedAggregate(streamId: string) {
+    const walletId = walletIdOfStream(streamId);
+    if (walletId !== null) return { repository: wallets as Speculating, id: walletId as string };
+    const ownerId = userIdOfStream(streamId);
+    if (ownerId !== null) return { repository: users as Speculating, id: ownerId as string };
+    return null;
+  }
 }
+
+/** What onCommitted and onSubmitted do with a repository, whatever its aggregate. */
+type Speculating = Pick<AggregateRepository<unknown, unknown>, 'advance' | 'forget' | 'speculate'>;

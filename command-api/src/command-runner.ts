@@ -1,10 +1,18 @@
 // Runs one command and gives the reply to send: status, body bytes and X-Ledger-Position.
-// - Locks: it holds the in-process locks of the streams involved (lockKeys), so commands on
-//   one wallet in this process queue instead of meeting in a version conflict.
+// - Locks: the first attempt decides under the in-process locks of the streams involved
+//   (lockKeys), so commands on one wallet in this process queue instead of meeting in a
+//   version conflict, and lets them go as soon as its append is submitted, before it
+//   commits: the caches then hold the state that append will leave, speculatively, and the
+//   next command on the wallet decides on it at once and appends chained after it (the
+//   store writes it only if that append succeeded: EventStore.append's `after`). So a hot
+//   wallet's commands share group-commit batches instead of waiting a commit each. Locked
+//   (pessimistic) attempts hold them until they are answered.
 // - Read sets: the first attempt decides on the aggregates' cached state; every stream the
 //   decision read but does not write joins the append as a version check with no events
 //   (shared/aggregates/read-set.ts), so a stale cache costs a retry, never a wrong decision.
-//   A rejection is never answered from the cache: it is decided again on fresh state.
+//   A rejection is never answered from the cache: it is decided again on fresh state, which
+//   waits for the appends in flight and reads what committed. So is an answer that appends
+//   nothing on a speculative state (a twin): it must replay the stored response.
 // - Append: the events, and under an Idempotency-Key the response, go to the store as one
 //   request; the store commits it with other commands' requests in one transaction (group
 //   commit) and answers each request on its own. On a version conflict, or when a twin
@@ -71,7 +79,9 @@ export type Outcome =
 export type CommandReply = Readonly<{ status: number; body: string; position: string | null }>;
 
 /** The part of CommandDeps the runner uses; onCommitted keeps the aggregate caches current. */
-export type CommandRunnerDeps = Pick<CommandDeps, 'store' | 'mutex' | 'metrics' | 'onCommitted'>;
+export type CommandRunnerDeps = Pick<
+  CommandDeps, 'store' | 'mutex' | 'metrics' | 'onCommitted' | 'onSubmitted'
+>;
 
 type Command = Readonly<{
   /** A label value: every name is listed in shared/telemetry/metric-labels.ts. */
@@ -96,32 +106,79 @@ export async function runCommand(deps: CommandRunnerDeps, command: Command): Pro
 async function runAttempts(deps: CommandRunnerDeps, command: Command): Promise<CommandReply> {
   const replay = async () =>
     command.idempotency ? storedResponse(deps.store, command.idempotency) : null;
-  return deps.mutex.withKeys(command.lockKeys, async () => {
-    let locks: readonly string[] | null = null; // Null while attempts are optimistic.
-    let conflicts = 0;
-    for (let attempt = 1; ; attempt += 1) {
-      if (attempt > 1) {
-        const mode = locks ? 'pessimistic' : 'optimistic';
-        deps.metrics.commandRetries.inc({ command: command.name, mode });
-        const stored = await replay();
-        if (stored) return replayed(deps, stored);
-      }
-      const step: Step = locks
-        ? await lockedAttempt(deps, command, replay, locks)
-        : await optimisticAttempt(deps, command, replay, attempt > 1);
-      if ('reply' in step) return step.reply;
-      if (step.retry === 'conflict') {
-        deps.metrics.versionConflicts.inc({ command: command.name });
-        conflicts += 1;
-        if (conflicts >= CONFLICT_RETRIES_MAX) {
-          throw new DomainError('version_conflict', 'the wallet kept changing; retry the request');
-        }
-      }
-      if ('streams' in step && (locks || conflicts >= OPTIMISTIC_CONFLICTS_MAX)) {
-        locks = [...new Set([...(locks ?? []), ...step.streams])];
+  let locks: readonly string[] | null = null; // Null while attempts are optimistic.
+  let conflicts = 0;
+  for (let attempt = 1; ; attempt += 1) {
+    if (attempt > 1) {
+      const mode = locks ? 'pessimistic' : 'optimistic';
+      deps.metrics.commandRetries.inc({ command: command.name, mode });
+      const stored = await replay();
+      if (stored) return replayed(deps, stored);
+    }
+    const held: readonly string[] | null = locks;
+    const step: Step = held
+      ? await deps.mutex.withKeys(command.lockKeys, () =>
+        lockedAttempt(deps, command, replay, held))
+      : await optimisticAttempt(deps, command, replay, attempt > 1);
+    if ('reply' in step) return step.reply;
+    if (step.retry === 'conflict') {
+      deps.metrics.versionConflicts.inc({ command: command.name });
+      conflicts += 1;
+      if (conflicts >= CONFLICT_RETRIES_MAX) {
+        throw new DomainError('version_conflict', 'the wallet kept changing; retry the request');
       }
     }
-  });
+    if ('streams' in step && (locks || conflicts >= OPTIMISTIC_CONFLICTS_MAX)) {
+      locks = [...new Set([...(locks ?? []), ...step.streams])];
+    }
+  }
+}
+
+/**
+ * Decides under the in-process locks and lets them go once the append is submitted, before
+ * it commits; then waits for its outcome.
+ */
+async function optimisticAttempt(
+  deps: CommandRunnerDeps,
+  command: Command,
+  replay: Replay,
+  fresh: boolean,
+): Promise<Step> {
+  const submitted = await deps.mutex.withKeys(command.lockKeys, () =>
+    submitAttempt(deps, command, replay, fresh));
+  return 'step' in submitted ? submitted.step : submitted.settled;
+}
+
+/**
+ * Decides: the first time on cached state (speculative included: aggregate-repository.ts),
+ * a retry on what committed; then submits the append chained after the appends in flight
+ * that state assumes, and caches the state it will leave, without waiting for its commit.
+ */
+async function submitAttempt(
+  deps: CommandRunnerDeps,
+  command: Command,
+  replay: Replay,
+  fresh: boolean,
+): Promise<Readonly<{ step: Step }> | Readonly<{ settled: Promise<Step> }>> {
+  const decided = await decideAttempt(command, replay, fresh);
+  if (decided.kind === 'fresh') return { step: { retry: 'fresh' } };
+  if (decided.kind !== 'append') {
+    // Nothing to append, on a state still in flight (a twin of a command not yet committed):
+    // decided again on what committed, so it replays that command's stored response.
+    if (decided.kind === 'unchanged' && decided.after.length > 0) {
+      return { step: { retry: 'fresh' } };
+    }
+    return { step: { reply: await finish(deps, command, replay, decided, null) } };
+  }
+  const appended = deps.store.append(decided.request, { after: decided.after });
+  deps.onSubmitted(decided.changes, appended);
+  const settled = appended.then(
+    async (result): Promise<Step> => ({
+      reply: await finish(deps, command, replay, decided, result),
+    }),
+    (error: unknown) => failedAppend(error, streamIdsOf(decided.changes)),
+  );
+  return { settled };
 }
 
 /** How an attempt ended: an answer, or why and how to decide again. */
@@ -129,24 +186,6 @@ type Step =
   | Readonly<{ reply: CommandReply }>
   | Readonly<{ retry: 'fresh' | 'key-taken' }>
   | Readonly<{ retry: 'conflict' | 'widen'; streams: readonly string[] }>;
-
-/** Decides, then appends through group commit: the first attempt, on cached state. */
-async function optimisticAttempt(
-  deps: CommandRunnerDeps,
-  command: Command,
-  replay: Replay,
-  fresh: boolean,
-): Promise<Step> {
-  const decided = await decideAttempt(command, replay, fresh);
-  if (decided.kind === 'fresh') return { retry: 'fresh' };
-  if (decided.kind !== 'append') return { reply: await finish(deps, command, replay, decided, null) };
-  try {
-    const result = await deps.store.append(decided.request);
-    return { reply: await finish(deps, command, replay, decided, result) };
-  } catch (error) {
-    return failedAppend(error, streamIdsOf(decided.changes));
-  }
-}
 
 /**
  * Loads, decides and appends holding the store's locks of `locks` (the streams of the append
@@ -162,7 +201,7 @@ async function lockedAttempt(
 ): Promise<Step> {
   const held = new Set(locks);
   const decideHolding = async (): Promise<LockedDecision<LockedValue>> => {
-    const decided = await decideAttempt(command, replay, true);
+    const decided = await decideAttempt(command, replay, true, { underStoreLocks: true });
     if (decided.kind !== 'append') return { value: decided, append: null };
     const outside = streamIdsOf(decided.changes).filter((streamId) => !held.has(streamId));
     if (outside.length > 0) return { value: { kind: 'widen', streams: outside }, append: null };
@@ -196,27 +235,33 @@ type Replay = () => Promise<IdempotencyRecord | null>;
 type AttemptDecision =
   | Readonly<{ kind: 'fresh' }>
   | Readonly<{ kind: 'replay'; record: IdempotencyRecord }>
-  | Readonly<{ kind: 'unchanged'; answer: Answer }>
+  | Readonly<{ kind: 'unchanged'; answer: Answer; after: readonly Promise<AppendResult>[] }>
   | Readonly<{
     kind: 'append'; outcome: Outcome; answer: Answer; changes: Changes; request: AppendRequest;
+    /** Appends in flight the states it decided on assume (read-set.ts). */
+    after: readonly Promise<AppendResult>[];
   }>;
 
 async function decideAttempt(
   command: Command,
   replay: Replay,
   fresh: boolean,
+  options: { underStoreLocks?: boolean } = {},
 ): Promise<AttemptDecision> {
-  const decided = await decideOrReplay(command.handle, replay, fresh);
+  const decided = await decideOrReplay(command.handle, replay, fresh, options);
   if (decided === 'decide-fresh') return { kind: 'fresh' };
   if ('replay' in decided) return { kind: 'replay', record: decided.replay };
   const { outcome, reads } = decided;
+  const after = [...decided.after];
   const answer = answerOf(outcome);
-  if (!outcome.append) return { kind: 'unchanged', answer };
+  if (!outcome.append) return { kind: 'unchanged', answer, after };
   const changes = withReadChecks(outcome.append, reads);
   const idempotency = command.idempotency
     ? { idempotency: idempotencyRecord(command.idempotency, answer.status, answer.body) }
     : {};
-  return { kind: 'append', outcome, answer, changes, request: { ...changes, ...idempotency } };
+  return {
+    kind: 'append', outcome, answer, changes, request: { ...changes, ...idempotency }, after,
+  };
 }
 
 /** The reply to a decision, once its append (if any) has committed with `result`. */
@@ -256,7 +301,11 @@ function withReadChecks(append: Changes, reads: ReadonlyMap<string, bigint>): Ch
 }
 
 type Decided =
-  | Readonly<{ outcome: Outcome; reads: ReadonlyMap<string, bigint> }>
+  | Readonly<{
+    outcome: Outcome;
+    reads: ReadonlyMap<string, bigint>;
+    after: ReadonlySet<Promise<AppendResult>>;
+  }>
   | Readonly<{ replay: IdempotencyRecord }>
   | 'decide-fresh';
 
@@ -269,12 +318,13 @@ async function decideOrReplay(
   handle: () => Promise<Outcome>,
   replay: () => Promise<IdempotencyRecord | null>,
   fresh: boolean,
+  options: { underStoreLocks?: boolean },
 ): Promise<Decided> {
   try {
-    const { result, reads } = await withReadSet(fresh, handle);
+    const { result, reads, after } = await withReadSet(fresh, handle, options);
     const outcome = withoutEmptyStreams(result);
     if (!fresh && 'rejection' in outcome) return 'decide-fresh';
-    return { outcome, reads };
+    return { outcome, reads, after };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     if (!fresh) return 'decide-fresh';

@@ -18,6 +18,7 @@ function runnerDeps(): CommandRunnerDeps & { store: InMemoryEventStore } {
     mutex: new KeyedMutex(),
     metrics: createMetrics(),
     onCommitted: () => undefined,
+  onSubmitted: () => undefined,
   };
 }
 

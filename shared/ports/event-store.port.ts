@@ -135,8 +135,8 @@ export interface EventStore {
    * actual version is null where not known) and writes nothing, whatever the versions say:
    * another writer may have moved a stream by the same count, and a version check alone
    * would then pass on a state the decision never saw. So a caller can decide on the state
-   * an append in flight will leave without waiting for its commit (the command runner does
-   * not yet: docs/architecture.md, "Chained appends").
+   * an append in flight will leave without waiting for its commit (the command runner does,
+   * for hot wallets: docs/architecture.md, "Hot wallets").
    */
   append(request: AppendRequest, options?: AppendOptions): Promise<AppendResult>;
   /**
