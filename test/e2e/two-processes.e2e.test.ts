@@ -188,3 +188,142 @@ test('the last coin, spent concurrently through two processes, is spent once', a
   expect(views.map((view) => [view.balance, view.available, view.held]))
     .toEqual(views.map(() => ['0', '0', '0']));
 });
+
+const MIXED_ROUNDS = 6;
+const MIXED_PER_ROUND = 40;
+const ADJUSTMENT_MINOR_MAX = 400;
+const MIXED_REFUSALS = [
+  'insufficient_funds', 'hold_not_active', 'amount_exceeds_hold', 'limit_exceeded',
+];
+
+type Hold = Readonly<{ holdId: string; wallet: BankWallet; amount: bigint }>;
+type Mixed = Readonly<{
+  kind: string;
+  reply: Reply | string;
+  /** An adjustment's signed amount. */
+  adjustment?: bigint;
+  /** A hold's wallet and amount. */
+  placed?: Readonly<{ wallet: BankWallet; amount: bigint }>;
+}>;
+
+/**
+ * One random command of the mix, through process `index`: a transfer, a hold, a capture or a
+ * release of a hold placed in an earlier round (the same hold may be settled twice at once),
+ * or an admin adjustment either way.
+ */
+function mixedCommand(
+  wallets: readonly BankWallet[],
+  holds: readonly Hold[],
+  random: (bound: number) => number,
+  index: number,
+): () => Promise<Mixed> {
+  const server = serverFor(index);
+  const wallet = wallets[random(wallets.length)]!;
+  const other = wallets.filter((one) => one !== wallet)[random(wallets.length - 1)]!;
+  const amount = 1n + BigInt(random(Number(FUNDING_MINOR) / 2));
+  const key = { 'idempotency-key': randomUUID() };
+  const kept = async (kind: string, reply: Promise<Reply>, more: Partial<Mixed> = {}) => {
+    // A reply that breaks the contract (a 500) is kept as its error, to be reported.
+    const settled = await reply.catch((error: unknown) => String(error));
+    return { ...more, kind, reply: settled };
+  };
+  const roll = random(100);
+  const hold = holds.length > 0 ? holds[random(holds.length)]! : null;
+  if (roll < 30 || (roll < 55 && !hold)) {
+    return () => kept('transfer', transfer(server, wallet.owner, {
+      sourceWalletId: wallet.walletId, targetWalletId: other.walletId, amount: amount.toString(),
+    }));
+  }
+  if (roll < 55) {
+    return () => kept('hold', call(server, 'POST', `/v1/wallets/${wallet.walletId}/holds`, {
+      token: wallet.owner.token, headers: key,
+      body: { amount: amount.toString(), currency: 'MYR', reason: 'mixed' },
+    }), { placed: { wallet, amount } });
+  }
+  if (roll < 85 && hold) {
+    const target = wallets.find((one) => one !== hold.wallet)!;
+    const partial = (1n + BigInt(random(Number(hold.amount)))).toString();
+    const part = random(2) === 0 ? {} : { amount: partial };
+    return () => kept('capture', call(server, 'POST', `/v1/holds/${hold.holdId}/capture`, {
+      token: hold.wallet.owner.token, headers: key,
+      body: { targetWalletId: target.walletId, ...part },
+    }));
+  }
+  if (hold && roll < 90) {
+    return () => kept('release', call(server, 'POST', `/v1/holds/${hold.holdId}/release`, {
+      token: hold.wallet.owner.token, headers: key,
+    }));
+  }
+  const direction = random(2) === 0 ? 'credit' : 'debit';
+  const adjusted = 1n + BigInt(random(ADJUSTMENT_MINOR_MAX));
+  return () => kept('adjustment', call(server, 'POST', `/v1/admin/wallets/${wallet.walletId}/adjustments`, {
+    token: admin.token, headers: key,
+    body: { amount: adjusted.toString(), currency: 'MYR', direction, reason: 'mixed' },
+  }), { adjustment: direction === 'credit' ? adjusted : -adjusted });
+}
+
+test('mixed commands (transfers, holds, captures, releases, adjustments) through two processes keep every rule', async () => {
+  const wallets = await fundedWallets();
+  const random = seededRandom(SEED + 1);
+  const holds: Hold[] = [];
+  const done: Mixed[] = [];
+  for (let round = 0; round < MIXED_ROUNDS; round += 1) {
+    const commands = Array.from({ length: MIXED_PER_ROUND }, (_, index) =>
+      mixedCommand(wallets, holds, random, round * MIXED_PER_ROUND + index));
+    const outcomes = await inParallel(commands, CONCURRENCY);
+    done.push(...outcomes);
+    for (const { placed, reply } of outcomes) {
+      if (placed && typeof reply !== 'string' && reply.status === 201) {
+        holds.push({ holdId: reply.body.holdId, ...placed });
+      }
+    }
+  }
+  const replies = done.flatMap((one) => (typeof one.reply === 'string' ? [] : [one.reply]));
+  const kinds = countBy(done.map((one) => `${one.kind} ${
+    typeof one.reply === 'string' ? 'error' : one.reply.status}`));
+  process.stdout.write(`[mixed, 2 processes] ${done.length} commands: ${JSON.stringify(kinds)}\n`);
+
+  // Every answer is one the contract allows; contention alone never fails a request.
+  expect(done.flatMap((one) => (typeof one.reply === 'string' ? [one.reply] : []))).toEqual([]);
+  const unexpected = replies.filter((reply) => ![200, 201, 422].includes(reply.status));
+  expect(unexpected.map((reply) => reply.text)).toEqual([]);
+  const refusals = replies.filter((reply) => reply.status === 422);
+  expect(refusals.filter((reply) => !MIXED_REFUSALS.includes(String(reply.body.code))))
+    .toEqual([]);
+  expect(holds.length).toBeGreaterThan(0);
+
+  // The ledger, replayed by the audit route on either process: no wallet below zero, nothing
+  // held beyond its balance, and money conserved (funding plus the accepted adjustments).
+  const at = new Date().toISOString();
+  const replayed = await Promise.all(wallets.map(async (wallet, index) => {
+    const view = await call(serverFor(index), 'GET',
+      `/v1/audit/wallets/${wallet.walletId}/balance-at?at=${encodeURIComponent(at)}`,
+      { token: auditor.token });
+    expect(view.status).toBe(200);
+    return view.body as { balance: string; held: string; available: string };
+  }));
+  for (const figures of replayed) {
+    expect(BigInt(figures.balance)).toBeGreaterThanOrEqual(0n);
+    expect(BigInt(figures.held)).toBeGreaterThanOrEqual(0n);
+    expect(BigInt(figures.available)).toBeGreaterThanOrEqual(0n);
+  }
+  const adjusted = done.reduce((sum, one) => (
+    one.adjustment !== undefined && typeof one.reply !== 'string' && one.reply.status === 201
+      ? sum + one.adjustment : sum), 0n);
+  expect(sumMinor(replayed.map((figures) => figures.balance)))
+    .toBe(FUNDING_MINOR * BigInt(wallets.length) + adjusted);
+
+  // The read model, on both processes, equals the replay.
+  const position = maxPositionToken(replies.map((reply) => reply.headers.get('x-ledger-position')));
+  for (const [index, wallet] of wallets.entries()) {
+    const views = await readModelBalances(wallet.walletId, wallet.owner, position);
+    const { balance, held, available } = replayed[index]!;
+    expect(views.map((view) => [view.balance, view.held, view.available]))
+      .toEqual(views.map(() => [balance, held, available]));
+  }
+
+  const verified = await cluster.tng('audit', 'verify', '--json');
+  expect(JSON.parse(verified.stdout).checks.filter((check: { ok: boolean }) => !check.ok))
+    .toEqual([]);
+  expect(verified.code).toBe(0);
+});
