@@ -229,7 +229,7 @@ function mixedCommand(
   };
   const roll = random(100);
   const hold = holds.length > 0 ? holds[random(holds.length)]! : null;
-  if (roll < 30 || (roll < 55 && !hold)) {
+  if (roll < 30 || (roll >= 55 && roll < 90 && !hold)) {
     return () => kept('transfer', transfer(server, wallet.owner, {
       sourceWalletId: wallet.walletId, targetWalletId: other.walletId, amount: amount.toString(),
     }));
