@@ -18,7 +18,8 @@ type Panel = {
 type Dashboard = { uid?: string; title?: string; schemaVersion?: number; panels?: Panel[] };
 
 const readYaml = (path: string) => parse(readFileSync(join(GRAFANA_DIR, path), 'utf8')) as unknown;
-const dashboardFiles = readdirSync(join(GRAFANA_DIR, 'dashboards')).filter((f) => f.endsWith('.json'));
+const dashboardFiles = readdirSync(join(GRAFANA_DIR, 'dashboards'))
+  .filter((file) => file.endsWith('.json'));
 const dashboards = dashboardFiles.map((file) => ({
   file,
   board: JSON.parse(readFileSync(join(GRAFANA_DIR, 'dashboards', file), 'utf8')) as Dashboard,
@@ -38,9 +39,10 @@ test('the dashboards provider loads files from one folder', () => {
   const { providers } = readYaml('provisioning/dashboards/dashboards.yml') as {
     providers: { type: string; options: { path: string } }[];
   };
-  expect(providers).toEqual([
-    expect.objectContaining({ type: 'file', options: expect.objectContaining({ path: '/var/lib/grafana/dashboards' }) }),
-  ]);
+  expect(providers).toHaveLength(1);
+  expect(providers[0]).toMatchObject({
+    type: 'file', options: { path: '/var/lib/grafana/dashboards' },
+  });
 });
 
 test('the seven dashboards of issue 12 are there, each with its own uid and title', () => {
@@ -62,7 +64,9 @@ test('every panel queries the provisioned Prometheus and fits the grid', () => {
     const ids = new Set<number>();
     for (const panel of board.panels ?? []) {
       const where = `${file} "${panel.title}"`;
-      if (panel.id === undefined || ids.has(panel.id)) problems.push(`${where}: id missing or reused`);
+      if (panel.id === undefined || ids.has(panel.id)) {
+        problems.push(`${where}: id missing or reused`);
+      }
       if (panel.id !== undefined) ids.add(panel.id);
       const grid = panel.gridPos;
       if (!grid || grid.x < 0 || grid.w < 1 || grid.x + grid.w > GRID_COLUMNS || grid.h < 1) {

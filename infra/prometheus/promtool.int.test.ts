@@ -39,7 +39,8 @@ promtool.describeWithTool('promtool', () => {
     try {
       copyFileSync(join(here, 'alerts.test.yml'), join(scratch, 'alerts.test.yml'));
       const rules = readFileSync(join(here, 'alerts.yml'), 'utf8');
-      const broken = rules.replace('abs(tng_conservation_imbalance_minor)', 'tng_conservation_imbalance_minor');
+      const gauge = 'tng_conservation_imbalance_minor';
+      const broken = rules.replace(`abs(${gauge})`, gauge);
       expect(broken).not.toBe(rules);
       writeFileSync(join(scratch, 'alerts.yml'), broken);
       const run = promtool.run(['test', 'rules', 'alerts.test.yml'], { cwd: scratch });

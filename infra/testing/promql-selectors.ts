@@ -19,7 +19,9 @@ const KEYWORDS = new Set([
   'by', 'without', 'on', 'ignoring', 'group_left', 'group_right',
 ]);
 /** Keywords followed by a list of label names in parentheses, which is not an expression. */
-const LABEL_LIST_KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right']);
+const LABEL_LIST_KEYWORDS = new Set([
+  'by', 'without', 'on', 'ignoring', 'group_left', 'group_right',
+]);
 /** Aggregation operators, which may put `by (...)` between their name and their argument. */
 const AGGREGATIONS = new Set([
   'sum', 'min', 'max', 'avg', 'group', 'stddev', 'stdvar', 'count', 'count_values',

@@ -7,8 +7,9 @@ import { promqlSelectors } from './promql-selectors';
 const metricsOf = (expression: string) => promqlSelectors(expression).map((s) => s.metric);
 
 test('a histogram quantile reads its bucket series, not its grouping labels', () => {
-  const expression = 'histogram_quantile(0.99, sum by (le, route) '
-    + '(rate(http_request_duration_seconds_bucket{job=~"$job", route!~"/health/.*"}[$__rate_interval])))';
+  const expression = 'histogram_quantile(0.99, sum by (le, route) (rate('
+    + 'http_request_duration_seconds_bucket{job=~"$job", route!~"/health/.*"}'
+    + '[$__rate_interval])))';
   expect(promqlSelectors(expression)).toEqual([{
     metric: 'http_request_duration_seconds_bucket',
     matchers: [
