@@ -21,7 +21,7 @@ const SECRET_NAME = 'tng-secrets';
 type Labels = Record<string, string>;
 type Probe = { httpGet: { path: string; port: string | number } };
 type Container = {
-  name: string; image: string; command?: string[];
+  name: string; image: string; args?: string[];
   ports?: { name?: string; containerPort: number }[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   env?: { name: string }[];
@@ -117,7 +117,7 @@ test('each service runs `tng serve <name>` on 3000, probed on the health routes'
   for (const deployment of deployments) {
     const { name } = deployment.metadata;
     const container = containerOf(deployment);
-    expect(container.command?.slice(-2)).toEqual(['serve', name]);
+    expect(container.args).toEqual(['serve', name]);
     expect(container.ports).toEqual([{ name: 'http', containerPort: 3000 }]);
     const probePorts = ['http', 3000];
     expect(container.livenessProbe?.httpGet.path).toBe('/health/live');
