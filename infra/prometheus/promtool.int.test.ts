@@ -2,16 +2,19 @@
 // should and stays silent when it should not (alerts.test.yml), checked by promtool itself.
 // promtool comes in Debian's prometheus package (.ci/run installs it); without it the suite
 // skips and says so.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { externalTool } from '../testing/external-tool';
 
 const promtool = externalTool(
   'promtool', 'promtool', "apt-get install --no-install-recommends prometheus; .ci/run does",
 );
 const here = __dirname;
+const DASHBOARDS_DIR = join(here, '..', 'grafana', 'dashboards');
 const SERVICES = ['command-api', 'query-api', 'projector', 'sagas'];
 
 promtool.describeWithTool('promtool', () => {
@@ -33,6 +36,26 @@ promtool.describeWithTool('promtool', () => {
     expect(run.status).toBe(0);
   });
 
+  test('every dashboard query is valid PromQL', () => {
+    // Each query becomes a recording rule, which promtool parses; Grafana's variables get
+    // values of the kind Grafana puts there.
+    const expressions = dashboardQueries().map((expr) => expr
+      .replaceAll('$__rate_interval', '1m')
+      .replaceAll('$__range', '1h')
+      .replaceAll('$job', '.*'));
+    expect(expressions.join('\n')).not.toContain('$');
+    const rules = expressions.map((expr, index) => ({ record: `dashboard:query_${index}`, expr }));
+    const scratch = mkdtempSync(join(tmpdir(), 'tng-promtool-'));
+    try {
+      writeFileSync(join(scratch, 'dashboards.yml'), stringify({ groups: [{ name: 'q', rules }] }));
+      const run = promtool.run(['check', 'rules', 'dashboards.yml'], { cwd: scratch });
+      expect(run.stdout + run.stderr).toContain(`SUCCESS: ${rules.length} rules found`);
+      expect(run.status).toBe(0);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
   test('the unit tests catch a broken alert (the run above can fail)', () => {
     // The same tests against a rule file whose conservation alert ignores deficits.
     const scratch = mkdtempSync(join(tmpdir(), 'tng-promtool-'));
@@ -51,6 +74,14 @@ promtool.describeWithTool('promtool', () => {
     }
   });
 });
+
+function dashboardQueries(): string[] {
+  type Dashboard = { panels: { targets?: { expr?: string }[] }[] };
+  return readdirSync(DASHBOARDS_DIR).filter((file) => file.endsWith('.json')).flatMap((file) => {
+    const dashboard = JSON.parse(readFileSync(join(DASHBOARDS_DIR, file), 'utf8')) as Dashboard;
+    return dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((t) => t.expr ?? ''));
+  });
+}
 
 test('every alert has a unit test, and every service is scraped on port 3000', () => {
   // Plain YAML checks, so they run without promtool too.
