@@ -1,7 +1,7 @@
 // Goal: Prometheus accepts our scrape config and alert rules, and every alert fires when it
 // should and stays silent when it should not (alerts.test.yml), and every Grafana dashboard
-// query parses, checked by promtool itself. promtool comes in Debian's prometheus package (.ci/run installs it); without it the suite
-// skips and says so.
+// query parses, checked by promtool itself. promtool comes in Debian's prometheus package
+// (.ci/run installs it); without it the suite skips and says so.
 import {
   copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync,
 } from 'node:fs';
