@@ -6,7 +6,9 @@ import type { Pool } from 'pg';
 import type { EventStore, Position } from '../../shared/ports/event-store.port';
 import type { InTransactionSubscriber } from '../../shared/subscriptions/subscriber';
 import { reportProjectionProgress } from '../../shared/subscriptions/subscription-metrics';
-import { startSubscription, type Subscription } from '../../shared/subscriptions/subscription-runner';
+import {
+  startSubscription, startSubscriptionGroup, type Subscription,
+} from '../../shared/subscriptions/subscription-runner';
 import { stepSubscription, type StepResult } from '../../shared/subscriptions/subscription-step';
 import type { Logger } from '../../shared/telemetry/logger';
 import type { Metrics } from '../../shared/telemetry/metrics';
@@ -53,5 +55,21 @@ export function startProjection(deps: ProjectionRunnerDeps, projection: Projecti
   return startSubscription(
     { ...deps, onProgress: reportProjectionProgress(deps.metrics) },
     projectionSubscriber(projection),
+  );
+}
+
+/**
+ * Keeps the live tables of every projection up to date until stopped, stepping them together:
+ * one transaction and one read of the log per batch for all (docs/performance.md, "The
+ * projector in one transaction").
+ */
+export function startProjections(
+  deps: ProjectionRunnerDeps,
+  projections: readonly Projection[],
+): Subscription {
+  return startSubscriptionGroup(
+    { ...deps, onProgress: reportProjectionProgress(deps.metrics) },
+    'projector',
+    projections.map((projection) => projectionSubscriber(projection)),
   );
 }

@@ -1,11 +1,12 @@
-// The projector service: one subscription per projection, each tailing the event log from its
-// own checkpoint. Stopping waits for the subscriptions' current batches to commit.
+// The projector service: the projections tail the event log together, one transaction per
+// batch for all of them (startProjections), each from its own checkpoint. Stopping waits for
+// the current batch to commit.
 import type { Pool } from 'pg';
 import type { Cache } from '../../shared/ports/cache.port';
 import type { EventStore } from '../../shared/ports/event-store.port';
 import type { Logger } from '../../shared/telemetry/logger';
 import type { Metrics } from '../../shared/telemetry/metrics';
-import { startProjection } from './projection-runner';
+import { startProjections } from './projection-runner';
 import { createProjections } from './projections/registry';
 
 export type ProjectorDeps = {
@@ -18,13 +19,8 @@ export type ProjectorDeps = {
 };
 
 export function startProjector(deps: ProjectorDeps): { stop(): Promise<void> } {
-  const runs = [...createProjections(deps.cache).values()].map((projection) =>
-    startProjection(deps, projection),
-  );
-  deps.logger.info({ projections: runs.length }, 'projector started');
-  return {
-    stop: async () => {
-      await Promise.allSettled(runs.map((run) => run.stop()));
-    },
-  };
+  const projections = [...createProjections(deps.cache).values()];
+  const run = startProjections(deps, projections);
+  deps.logger.info({ projections: projections.length }, 'projector started');
+  return { stop: () => run.stop() };
 }

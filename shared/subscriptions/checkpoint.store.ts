@@ -26,6 +26,26 @@ export async function lockCheckpoint(client: PoolClient, name: string): Promise<
 }
 
 /**
+ * lockCheckpoint for several subscribers at once: one statement takes their locks (in name
+ * order, so two runners of overlapping groups cannot deadlock), a second reads their
+ * checkpoints once every lock is held (a fresh snapshot: what a runner that held a lock before
+ * us saved is seen). Absent ones are START_POSITION.
+ */
+export async function lockCheckpoints(
+  client: PoolClient,
+  names: readonly string[],
+): Promise<Map<string, Position>> {
+  const sorted = [...new Set(names)].sort();
+  await client.query(
+    `select pg_advisory_xact_lock(hashtext('tng.projection_checkpoints'), hashtext(name))
+       from unnest($1::text[]) with ordinality as locked(name, rank) order by rank`,
+    [sorted],
+  );
+  const saved = await readCheckpoints(client, sorted);
+  return new Map(sorted.map((name) => [name, saved.get(name) ?? START_POSITION]));
+}
+
+/**
  * The checkpoint as this connection's snapshot sees it, or null if the subscriber never ran.
  * Neither inserts nor locks: verify, the gauges and the auditor read it and leave no trace.
  */
@@ -51,6 +71,27 @@ export async function saveCheckpoint(
        set transaction_id = excluded.transaction_id,
            global_position = excluded.global_position, updated_at = now()`,
     [name, position.transactionId.toString(), position.globalPosition.toString()],
+  );
+}
+
+/** saveCheckpoint for several subscribers in one statement (under lockCheckpoints). */
+export async function saveCheckpoints(
+  client: PoolClient,
+  positions: ReadonlyMap<string, Position>,
+): Promise<void> {
+  const names = [...positions.keys()];
+  const at = [...positions.values()];
+  await client.query(
+    `insert into projection_checkpoints (name, transaction_id, global_position)
+     select * from unnest($1::text[], $2::bigint[], $3::bigint[])
+     on conflict (name) do update
+       set transaction_id = excluded.transaction_id,
+           global_position = excluded.global_position, updated_at = now()`,
+    [
+      names,
+      at.map((one) => one.transactionId.toString()),
+      at.map((one) => one.globalPosition.toString()),
+    ],
   );
 }
 

@@ -12,7 +12,8 @@ import type { Pool } from 'pg';
 import { assert } from '../errors/assert';
 import type { EventStore, Position } from '../ports/event-store.port';
 import type { Logger } from '../telemetry/logger';
-import type { Subscriber } from './subscriber';
+import type { InTransactionSubscriber, Subscriber } from './subscriber';
+import { stepSubscriptionGroup } from './subscription-group-step';
 import { stepSubscription, type StepResult } from './subscription-step';
 import { appendBroadcastOf, type AppendBroadcast } from './append-broadcast';
 
@@ -53,17 +54,58 @@ export type SubscriptionDeps = Readonly<{
 export type Subscription = Readonly<{ name: string; stop(): Promise<void> }>;
 
 export function startSubscription(deps: SubscriptionDeps, subscriber: Subscriber): Subscription {
+  return startSteps(deps, subscriber.name, [subscriber], async () =>
+    [await stepSubscription(deps, subscriber)]);
+}
+
+/**
+ * In-transaction subscribers stepped together, one transaction per step
+ * (subscription-group-step.ts). If a group step fails, each is stepped alone before the next
+ * try, so one subscriber that keeps failing (a bug, a poison event) holds back only itself.
+ */
+export function startSubscriptionGroup(
+  deps: SubscriptionDeps,
+  name: string,
+  subscribers: readonly InTransactionSubscriber[],
+): Subscription {
+  return startSteps(deps, name, subscribers, async () => {
+    try {
+      return await stepSubscriptionGroup(deps, subscribers);
+    } catch (error) {
+      deps.logger.warn({ err: error, subscriber: name }, 'group step failed; stepping each alone');
+      return Promise.all(subscribers.map((subscriber) =>
+        stepSubscription(deps, subscriber).catch((alone: unknown) => {
+          deps.logger.error({ err: alone, subscriber: subscriber.name }, 'subscription step failed');
+          return null;
+        })));
+    }
+  });
+}
+
+function assertBatchSize(deps: SubscriptionDeps): void {
   assert(
     Number.isSafeInteger(deps.batchSizeMax) && deps.batchSizeMax >= 1
       && deps.batchSizeMax <= SUBSCRIPTION_BATCH_SIZE_MAX,
     'a subscription batch is bounded by the store read limit',
   );
+}
+
+/** One step's result per subscriber, in order; null for one whose step failed. */
+type Steps = () => Promise<ReadonlyArray<StepResult | null>>;
+
+function startSteps(
+  deps: SubscriptionDeps,
+  name: string,
+  subscribers: readonly Subscriber[],
+  step: Steps,
+): Subscription {
+  assertBatchSize(deps);
   const controller = new AbortController();
   const broadcast = appendBroadcastOf(deps.store);
   const leave = broadcast.join();
-  const loop = runUntilStopped({ ...deps, broadcast }, subscriber, controller.signal);
+  const loop = runUntilStopped({ ...deps, broadcast }, name, subscribers, step, controller.signal);
   return {
-    name: subscriber.name,
+    name,
     stop: async () => {
       controller.abort();
       await loop;
@@ -76,7 +118,9 @@ type RunDeps = SubscriptionDeps & Readonly<{ broadcast: AppendBroadcast }>;
 
 async function runUntilStopped(
   deps: RunDeps,
-  subscriber: Subscriber,
+  name: string,
+  subscribers: readonly Subscriber[],
+  step: Steps,
   signal: AbortSignal,
 ): Promise<void> {
   let backoffMs = ERROR_BACKOFF_MS_MIN;
@@ -87,18 +131,26 @@ async function runUntilStopped(
       const started = performance.now();
       // Noted before reading: a wake-up that comes during the read is not missed after it.
       const seen = deps.broadcast.generation;
-      const step = await stepSubscription(deps, subscriber);
-      backoffMs = ERROR_BACKOFF_MS_MIN;
-      await runAfterCommit(deps, subscriber, step);
-      const seconds = (performance.now() - started) / 1_000;
-      deps.onProgress?.({
-        name: subscriber.name, read: step.read, handled: step.handled, seconds,
-        position: step.position, lagEvents: await lagAfter(deps, step),
-      });
-      settle = step.read > 0 ? [] : await waitWhenCaughtUp(deps, seen, settle, signal);
+      const results = await step();
+      const failed = results.some((result) => result === null);
+      if (!failed) backoffMs = ERROR_BACKOFF_MS_MIN;
+      let read = 0;
+      for (const [index, result] of results.entries()) {
+        if (!result) continue;
+        const subscriber = subscribers[index]!;
+        await runAfterCommit(deps, subscriber, result);
+        const seconds = (performance.now() - started) / 1_000;
+        deps.onProgress?.({
+          name: subscriber.name, read: result.read, handled: result.handled, seconds,
+          position: result.position, lagEvents: await lagAfter(deps, result),
+        });
+        read += result.read;
+      }
+      if (failed) throw new Error('a subscriber of the group failed its step (logged above)');
+      settle = read > 0 ? [] : await waitWhenCaughtUp(deps, seen, settle, signal);
     } catch (error) {
       if (signal.aborted) break;
-      deps.logger.error({ err: error, subscriber: subscriber.name }, 'subscription step failed');
+      deps.logger.error({ err: error, subscriber: name }, 'subscription step failed');
       await delay(backoffMs, undefined, { signal }).catch(() => undefined);
       backoffMs = Math.min(backoffMs * 2, ERROR_BACKOFF_MS_MAX);
     }
