@@ -34,7 +34,9 @@ export function versionConflictOf(
   const stream = request.streams.find((one) => one.streamId === streamId)
     ?? request.streams[0];
   const expected: ExpectedVersion = stream?.expectedVersion ?? 'any';
-  if (!stream || streamId === null) return new VersionConflict(stream?.streamId ?? '', expected, null);
+  if (!stream || streamId === null) {
+    return new VersionConflict(stream?.streamId ?? '', expected, null);
+  }
   return new VersionConflict(stream.streamId, expected, versionOfState(error.actualState));
 }
 
@@ -53,7 +55,8 @@ export function asStoreError(error: unknown): unknown {
       `event store: KurrentDB ${error.minimumVersion} or later is needed (${error.feature})`,
       { cause: error });
   }
-  if (error instanceof TransactionMaxSizeExceededError || error instanceof MaxAppendSizeExceededError) {
+  if (error instanceof TransactionMaxSizeExceededError
+    || error instanceof MaxAppendSizeExceededError) {
     return new InfraError(`event store: KurrentDB refused the append's size: ${error.message}`,
       { cause: error });
   }

@@ -12,11 +12,13 @@
 import {
   NO_STREAM, jsonEvent, type AppendStreamRequest, type AppendStreamState, type EventData,
 } from '@kurrent/kurrentdb-client';
+import { InfraError } from '../../errors/domain-error';
 import type {
-  AppendRequest, EventMetadata, NewEvent, StreamId, UniqueClaim,
+  AppendRequest, EventCodec, EventMetadata, NewEvent, RecordedEvent, StreamId, UniqueClaim,
 } from '../../ports/event-store.port';
 import type { ChainedEvent } from './chain-verifier';
 import { GENESIS_HASH, hashEvent } from './event-hash';
+import { decodePayload } from './event-payload';
 import type { KurrentNames } from './kurrentdb.names';
 
 export const PROPERTY = Object.freeze({
@@ -49,7 +51,8 @@ export type KurrentRecord = Readonly<{
 
 /** The last event of one of our streams as an append needs it; `revision` null: no stream. */
 export type StreamHead = Readonly<{ revision: bigint | null; version: bigint; hash: string }>;
-export const EMPTY_HEAD: StreamHead = Object.freeze({ revision: null, version: 0n, hash: GENESIS_HASH });
+export const EMPTY_HEAD: StreamHead =
+  Object.freeze({ revision: null, version: 0n, hash: GENESIS_HASH });
 
 /** The head's state as KurrentDB's expected state: the append writes right after it. */
 export const expectedStateOf = (head: StreamHead): AppendStreamState =>
@@ -80,8 +83,9 @@ export function parseStoredEvent(record: KurrentRecord, streamId: StreamId): Par
   const hash = property(PROPERTY.hash);
   const metadataJson = property(PROPERTY.metadata);
   const appendId = property(PROPERTY.append);
-  if (!Number.isSafeInteger(schemaVersion) || streamVersion === null || !/^[1-9][0-9]*$/.test(streamVersion)
-    || hash === null || metadataJson === null || appendId === null) {
+  if (!Number.isSafeInteger(schemaVersion) || streamVersion === null
+    || !/^[1-9][0-9]*$/.test(streamVersion) || hash === null || metadataJson === null
+    || appendId === null) {
     return { ok: false, problem: 'the event lacks the store properties (tng-*)' };
   }
   const data = asJsonObject(record.data);
@@ -110,7 +114,33 @@ export function parseStoredEvent(record: KurrentRecord, streamId: StreamId): Par
 
 /** The head an append chains onto, from the stream's last event (or none). */
 export function headOf(last: StoredEvent | null): StreamHead {
-  return last ? { revision: last.revision, version: last.streamVersion, hash: last.hash } : EMPTY_HEAD;
+  if (!last) return EMPTY_HEAD;
+  return { revision: last.revision, version: last.streamVersion, hash: last.hash };
+}
+
+/** The port's form of a stored event, upcast by the codec, in the transaction `transactionId`. */
+export function toRecordedEvent(
+  stored: StoredEvent,
+  transactionId: bigint,
+  codec: EventCodec | undefined,
+): RecordedEvent {
+  if (stored.logPosition === null) {
+    throw new InfraError('event store: KurrentDB gave no event position (22.6 or later needed)');
+  }
+  const { schemaVersion, data } =
+    decodePayload(codec, stored.type, stored.schemaVersion, { ...stored.data as object });
+  return {
+    eventId: stored.eventId,
+    type: stored.type,
+    schemaVersion,
+    data,
+    metadata: stored.metadata as EventMetadata,
+    streamId: stored.streamId,
+    streamVersion: stored.streamVersion,
+    position: { transactionId, globalPosition: stored.logPosition },
+    recordedAt: stored.recordedAt,
+    hash: stored.hash,
+  };
 }
 
 export type AppendPlan = Readonly<{
@@ -138,7 +168,10 @@ export function planAppend(input: PlanInput): AppendPlan {
   const tagged = { [PROPERTY.append]: appendId };
   const side = (streamName: string, expectedState: AppendStreamState, type: string,
     data: Record<string, unknown>): AppendStreamRequest =>
-    ({ streamName, expectedState, events: [jsonEvent({ id: newId(), type, data, metadata: tagged })] });
+    ({
+      streamName, expectedState,
+      events: [jsonEvent({ id: newId(), type, data, metadata: tagged })],
+    });
   const sideRequests: AppendStreamRequest[] = [];
   const idempotency = request.idempotency;
   if (idempotency) {
@@ -187,7 +220,12 @@ function storedForm(event: NewEvent): NewEvent {
   return { ...event, data, metadata };
 }
 
-function toKurrentEvent(event: NewEvent, version: bigint, hash: string, appendId: string): EventData {
+function toKurrentEvent(
+  event: NewEvent,
+  version: bigint,
+  hash: string,
+  appendId: string,
+): EventData {
   return jsonEvent({
     id: event.eventId,
     type: event.type,
