@@ -53,6 +53,8 @@ export type KurrentDBEventStoreOptions = Readonly<{
   namespace?: string;
   /** Upcasts payloads on read; verification always reads the stored form. */
   codec?: EventCodec;
+  /** Used instead of connecting (tests: shared/testing/fake-kurrentdb.ts); closed by close. */
+  client?: KurrentDBClient;
 }>;
 
 export const NAMESPACE_DEFAULT = 'tng';
@@ -82,7 +84,7 @@ export class KurrentDBEventStore implements EventStore {
   private closed = false;
 
   constructor(private readonly options: KurrentDBEventStoreOptions) {
-    this.client = KurrentDBClient.connectionString(options.connectionString);
+    this.client = options.client ?? KurrentDBClient.connectionString(options.connectionString);
     this.names = kurrentNames(options.namespace ?? NAMESPACE_DEFAULT);
   }
 

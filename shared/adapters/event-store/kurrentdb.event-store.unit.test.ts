@@ -1,0 +1,71 @@
+// Goal: the KurrentDB store's own logic (the append's reads and retries, the port's order
+// over what a refusal met, positions per append over $all, verification) keeps the whole
+// EventStore contract, run here against a fake of the client (shared/testing/fake-kurrentdb.ts)
+// because no KurrentDB server can run on these machines. The fake is this project's reading
+// of KurrentDB's behaviour, not KurrentDB: kurrentdb.event-store.int.test.ts runs the same
+// contract against a real server when KURRENTDB_URL is set.
+import { jsonEvent, type KurrentDBClient, type ResolvedEvent } from '@kurrent/kurrentdb-client';
+import { eventStoreContract } from '../../testing/contracts/event-store.contract';
+import { aStreamId, anEvent } from '../../testing/event-builders';
+import { fakeKurrentDB } from '../../testing/fake-kurrentdb';
+import { KurrentDBEventStore } from './kurrentdb.event-store';
+import { kurrentNames } from './kurrentdb.names';
+
+const NAMESPACE = 'tng';
+
+eventStoreContract('kurrentdb (fake client)', async (options) => {
+  const client = fakeKurrentDB();
+  const store = new KurrentDBEventStore({
+    connectionString: 'kurrentdb://fake:2113', namespace: NAMESPACE, codec: options?.codec, client,
+  });
+  return {
+    store,
+    stop: () => store.close(),
+    tamper: (streamId, streamVersion) => truncateAndForge(client, streamId, streamVersion),
+  };
+});
+
+describe('kurrentdb event store on the fake client', () => {
+  test('an append and its side records land in $all together, the append last', async () => {
+    const client = fakeKurrentDB();
+    const store = new KurrentDBEventStore({ connectionString: 'kurrentdb://fake', client });
+    try {
+      const streamId = aStreamId('wallet');
+      const result = await store.append({
+        streams: [{ streamId, expectedVersion: 'no-stream', events: [anEvent(), anEvent()] }],
+      });
+      const [event] = await store.readStream(streamId, { fromVersion: 2n, limit: 1 });
+      expect(result.position).toEqual(event?.position);
+      const names: string[] = [];
+      for await (const { event: record } of client.readAll()) names.push(record!.streamId);
+      expect(names.slice(-2)).toEqual([`tng:${streamId}`, `tng:${streamId}`]);
+      expect(names.filter((name) => name.startsWith('tng#event-id:'))).toHaveLength(2);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+// What an administrator can do to KurrentDB: truncate a stream and append it again, one
+// event's data changed, every hash kept.
+async function truncateAndForge(
+  client: KurrentDBClient,
+  streamId: string,
+  streamVersion: bigint,
+): Promise<void> {
+  const name = kurrentNames(NAMESPACE).stream(streamId);
+  const events: Array<NonNullable<ResolvedEvent['event']>> = [];
+  for await (const { event } of client.readStream(name)) if (event) events.push(event);
+  const last = events.at(-1)!.revision;
+  await client.setStreamMetadata(name, { truncateBefore: Number(last) + 1 });
+  const forged = events.map((event) => jsonEvent({
+    id: event.id,
+    type: event.type,
+    data: event.revision + 1n === streamVersion
+      ? { ...(event.data as object), amountMinor: '1000000' }
+      : event.data as Record<string, unknown>,
+    metadata: Object.fromEntries(Object.entries(event.metadata as Record<string, unknown>)
+      .filter(([key]) => key.startsWith('tng-'))),
+  }));
+  await client.appendToStream(name, forged, { streamState: last });
+}
