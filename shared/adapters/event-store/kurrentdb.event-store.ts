@@ -14,8 +14,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   BACKWARDS, END, FORWARDS, KurrentDBClient, START, StreamNotFoundError, streamNameFilter,
-  type AllStreamResolvedEvent, type AllStreamSubscription, type Direction, type ReadPosition,
-  type ResolvedEvent,
+  type AllStreamResolvedEvent, type AllStreamSubscription, type Direction,
+  type MultiAppendResult, type ReadPosition, type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
 import { KeyedMutex } from '../../concurrency/keyed-mutex';
 import { assert } from '../../errors/assert';
@@ -36,7 +36,7 @@ import { ChainVerifier } from './chain-verifier';
 import { asStoreError, isWrongExpectedVersion, versionConflictOf } from './kurrentdb.errors';
 import { kurrentNames, type KurrentNames } from './kurrentdb.names';
 import {
-  appendClosedAfter, appendPosition, readFrom, transactionIds, type LoggedRecord,
+  appendClosedAfter, readFrom, transactionIds, type LoggedRecord,
 } from './kurrentdb.positions';
 import {
   claimKey, decideAppend, type AppendVerdict, type ObservedState,
@@ -126,15 +126,18 @@ export class KurrentDBEventStore implements EventStore {
       const claimsFree = claims.every((claim) =>
         (claimOwners.get(claimKey(claim)) ?? claim.ownerId) === claim.ownerId);
       if (versionsHold && claimsFree) {
+        const appendId = randomUUID();
         const plan = planAppend({
-          request, heads, names: this.names, appendId: randomUUID(), newId: randomUUID,
+          request, heads, names: this.names, appendId, newId: randomUUID,
           claimsToWrite: claims.filter((claim) => !claimOwners.has(claimKey(claim))),
         });
         if (plan.requests.length === 0) return { nextVersions: plan.nextVersions, position: null };
         try {
           const written = await this.client.multiStreamAppend(plan.requests);
           this.appended(request);
-          const position = plan.eventCount > 0 ? appendPosition(written.position) : null;
+          const position = plan.eventCount > 0
+            ? await this.positionOfAppend(plan.requests.at(-1)!.streamName, appendId, written)
+            : null;
           return { nextVersions: plan.nextVersions, position };
         } catch (error) {
           if (!isWrongExpectedVersion(error)) throw asStoreError(error);
@@ -149,6 +152,26 @@ export class KurrentDBEventStore implements EventStore {
       if (verdict.kind !== 'write') return settle(request, verdict, observed);
     }
     throw refusal ?? new InfraError('event store: the append kept meeting a moving state');
+  }
+
+  // The position readers will give the append's last event (the last of its last stream):
+  // read back rather than taken from the reported position, which KurrentDB documents as
+  // where the append's last record lies, not as that event's own position in $all.
+  private async positionOfAppend(
+    lastStream: string,
+    appendId: string,
+    written: MultiAppendResult,
+  ): Promise<Position> {
+    const revision = written.responses.find((one) => one.streamName === lastStream)?.revision;
+    assert(revision !== undefined, 'KurrentDB reports the revision of every stream written');
+    const [last] = await this.collect(this.client.readStream(lastStream, {
+      direction: FORWARDS, fromRevision: revision, maxCount: 1, requiresLeader: true,
+    }));
+    const own = last ? this.logged(last).logPosition : null;
+    assert(own !== null, 'an appended event reads back');
+    const end = own === written.position ? own : await this.appendEnd(appendId, own);
+    this.remember(appendId, end);
+    return { transactionId: end, globalPosition: own };
   }
 
   // After a write: wake this process's readers; keep only a user's latest password hash

@@ -4,14 +4,12 @@
 // append writes). The port orders events by (transactionId, globalPosition) and wants the
 // events of one append to share a transactionId. So:
 // - globalPosition is the event's own log position;
-// - transactionId is the log position of the LAST record of its append (the position
-//   multiStreamAppend reports). An append's records lie together in $all (one atomic write
+// - transactionId is the log position of the LAST record of its append. An append's records lie together in $all (one atomic write
 //   by the server's single writer), so ordering by (transactionId, globalPosition) is $all's
 //   order, and a reader resumes after an event by reading $all after its globalPosition.
 // Gap-free: the leader's single writer gives positions in commit order and a read of $all
 // sees only what is committed, so nothing can later appear behind a reader's position.
 import { START, type ReadPosition } from '@kurrent/kurrentdb-client';
-import { assert } from '../../errors/assert';
 import { START_POSITION, comparePositions, type Position } from '../../ports/event-store.port';
 
 /** A record of one of our appends as $all holds it. */
@@ -44,10 +42,4 @@ export function appendClosedAfter(records: readonly LoggedRecord[], index: numbe
 export function readFrom(after: Position): ReadPosition {
   if (comparePositions(after, START_POSITION) === 0) return START;
   return { commit: after.globalPosition, prepare: after.globalPosition };
-}
-
-/** The position of the append whose last record KurrentDB reported at `logPosition`. */
-export function appendPosition(logPosition: bigint): Position {
-  assert(logPosition >= 0n, 'KurrentDB reports a log position');
-  return { transactionId: logPosition, globalPosition: logPosition };
 }

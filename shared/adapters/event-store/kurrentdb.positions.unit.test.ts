@@ -3,7 +3,7 @@
 import { START } from '@kurrent/kurrentdb-client';
 import { START_POSITION, comparePositions } from '../../ports/event-store.port';
 import {
-  appendClosedAfter, appendPosition, readFrom, transactionIds, type LoggedRecord,
+  appendClosedAfter, readFrom, transactionIds, type LoggedRecord,
 } from './kurrentdb.positions';
 
 const log: LoggedRecord[] = [
@@ -38,10 +38,5 @@ describe('positions over $all', () => {
     expect(readFrom(START_POSITION)).toBe(START);
     expect(readFrom({ transactionId: 300n, globalPosition: 250n }))
       .toEqual({ commit: 250n, prepare: 250n });
-  });
-
-  test("an append's reported position is its last record, as a reader would place it", () => {
-    const ids = transactionIds(log);
-    expect(appendPosition(300n)).toEqual({ transactionId: ids[3], globalPosition: 300n });
   });
 });
