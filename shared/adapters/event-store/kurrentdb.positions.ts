@@ -4,9 +4,10 @@
 // append writes). The port orders events by (transactionId, globalPosition) and wants the
 // events of one append to share a transactionId. So:
 // - globalPosition is the event's own log position;
-// - transactionId is the log position of the LAST record of its append. An append's records lie together in $all (one atomic write
-//   by the server's single writer), so ordering by (transactionId, globalPosition) is $all's
-//   order, and a reader resumes after an event by reading $all after its globalPosition.
+// - transactionId is the log position of the LAST record of its append. An append's
+//   records lie together in $all (one atomic write by the server's single writer), so
+//   ordering by (transactionId, globalPosition) is $all's order, and a reader resumes after
+//   an event by reading $all after its globalPosition.
 // Gap-free: the leader's single writer gives positions in commit order and a read of $all
 // sees only what is committed, so nothing can later appear behind a reader's position.
 import { START, type ReadPosition } from '@kurrent/kurrentdb-client';
