@@ -414,20 +414,28 @@ export class KurrentDBEventStore implements EventStore {
   }
 
   // readStream's positions: an event's transaction id is where its append ends in $all,
-  // remembered for appends seen, else looked up by reading $all on from the event.
+  // remembered for appends seen, else looked up by reading $all on from the event (a few
+  // lookups at once: a long stream read first after a start needs one per append).
   private async transactionsOf(events: readonly StoredEvent[]): Promise<Map<string, bigint>> {
     const ends = new Map<string, bigint>();
+    const unknown = new Map<string, bigint>();
     for (const event of events) {
-      if (ends.has(event.appendId)) continue;
       const known = this.appendEnds.get(event.appendId);
-      if (known !== undefined) {
-        ends.set(event.appendId, known);
-        continue;
+      if (known !== undefined) ends.set(event.appendId, known);
+      else if (!unknown.has(event.appendId)) {
+        assert(event.logPosition !== null, 'KurrentDB reports event positions (22.6 or later)');
+        unknown.set(event.appendId, event.logPosition);
       }
-      assert(event.logPosition !== null, 'KurrentDB reports event positions (22.6 or later)');
-      const end = await this.appendEnd(event.appendId, event.logPosition);
-      this.remember(event.appendId, end);
-      ends.set(event.appendId, end);
+    }
+    const lookups = [...unknown];
+    for (let start = 0; start < lookups.length; start += LOOKUPS_AT_ONCE) {
+      const slice = lookups.slice(start, start + LOOKUPS_AT_ONCE);
+      const found =
+        await Promise.all(slice.map(([appendId, from]) => this.appendEnd(appendId, from)));
+      slice.forEach(([appendId], index) => {
+        this.remember(appendId, found[index]!);
+        ends.set(appendId, found[index]!);
+      });
     }
     return ends;
   }

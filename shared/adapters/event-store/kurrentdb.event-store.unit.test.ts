@@ -44,6 +44,37 @@ describe('kurrentdb event store on the fake client', () => {
       await store.close();
     }
   });
+
+  test("another process places an append's events as the writer did, from $all alone",
+    async () => {
+      const client = fakeKurrentDB();
+      const writer = new KurrentDBEventStore({ connectionString: 'kurrentdb://fake', client });
+      const reader = new KurrentDBEventStore({ connectionString: 'kurrentdb://fake', client });
+      try {
+        const [source, target] = [aStreamId('wallet'), aStreamId('wallet')];
+        const appendTransfer = () => writer.append({
+          streams: [
+            { streamId: source, expectedVersion: 'any', events: [anEvent()] },
+            { streamId: target, expectedVersion: 'any', events: [anEvent(), anEvent()] },
+          ],
+        });
+        const first = await appendTransfer();
+        await appendTransfer();
+        // The reader has seen none of it: readStream looks up where each append ends.
+        const [debit] = await reader.readStream(source, { fromVersion: 1n, limit: 1 });
+        const credits = await reader.readStream(target, { fromVersion: 1n, limit: 2 });
+        expect(credits.map((credit) => credit.position.transactionId))
+          .toEqual([debit!.position.transactionId, debit!.position.transactionId]);
+        expect(credits[1]!.position).toEqual(first.position);
+        const fromLog = await writer.readAll({ after: { transactionId: 0n, globalPosition: 0n },
+          limit: 10 });
+        expect(fromLog.slice(0, 3).map((event) => event.position))
+          .toEqual([debit!.position, ...credits.map((credit) => credit.position)]);
+      } finally {
+        await reader.close();
+        await writer.close();
+      }
+    });
 });
 
 // What an administrator can do to KurrentDB: truncate a stream and append it again, one
