@@ -75,6 +75,25 @@ describe('kurrentdb event store on the fake client', () => {
         await writer.close();
       }
     });
+
+  test("another process's append wakes a waiter through the subscription to $all", async () => {
+    const client = fakeKurrentDB();
+    const writer = new KurrentDBEventStore({ connectionString: 'kurrentdb://fake', client });
+    const reader = new KurrentDBEventStore({ connectionString: 'kurrentdb://fake', client });
+    try {
+      await reader.waitForAppend(0); // opens the subscription
+      const woken = reader.waitForAppend(30_000);
+      const startedMs = Date.now();
+      await writer.append({
+        streams: [{ streamId: aStreamId(), expectedVersion: 'any', events: [anEvent()] }],
+      });
+      await woken;
+      expect(Date.now() - startedMs).toBeLessThan(15_000);
+    } finally {
+      await reader.close();
+      await writer.close();
+    }
+  });
 });
 
 // What an administrator can do to KurrentDB: truncate a stream and append it again, one
