@@ -3,6 +3,8 @@
 import type { Pool } from 'pg';
 import type { Progress } from '../../projector/src/rebuild';
 import { createProgress } from '../../shared/cli/progress';
+import { ConfigError } from '../../shared/config/load-config';
+import { eventStoreKind } from '../runtime/event-store';
 import type { Runtime } from '../runtime/runtime';
 import type { EventStore } from '../../shared/ports/event-store.port';
 
@@ -18,6 +20,12 @@ export async function replayWithProgress<T>(
   label: string,
   replay: (deps: ReplayDeps) => Promise<T>,
 ): Promise<{ result: T; durationMs: number }> {
+  // The replay bounds its batches by counting the events in Postgres (projector/src/replay.ts),
+  // which holds none when the log is in KurrentDB: refused rather than stopped after a batch.
+  if (eventStoreKind(runtime.config) === 'kurrentdb') {
+    throw new ConfigError(`${label}: not available with KURRENTDB_URL yet`
+      + ' (docs/architecture.md, "KurrentDB")');
+  }
   const progress = createProgress(label, 'events');
   const startedMs = performance.now();
   try {

@@ -1,11 +1,13 @@
 // Chooses the event store by configuration. Postgres is the default and the verified one.
-// KURRENTDB_URL names a KurrentDB server for operators who keep their log there; until its
-// adapter is built the process refuses to start rather than quietly writing to Postgres,
-// which an operator who set the variable would not expect. A new adapter is one more branch
-// here: it must pass shared/testing/contracts/event-store.contract.ts.
+// KURRENTDB_URL names a KurrentDB server (25.1 or later) for operators who keep their log
+// there; read models, checkpoints and every other table stay in Postgres. What that store
+// does differently (stream locks within one process, no group commit) is in
+// docs/architecture.md, "KurrentDB". A new adapter is one more branch here: it must pass
+// shared/testing/contracts/event-store.contract.ts.
 import type { Pool } from 'pg';
 import type { Config } from '../../shared/config/load-config';
 import { ConfigError } from '../../shared/config/load-config';
+import { KurrentDBEventStore } from '../../shared/adapters/event-store/kurrentdb.event-store';
 import { PostgresEventStore } from '../../shared/adapters/event-store/postgres.event-store';
 import { domainEventCodec } from '../../shared/domain/event-codec';
 import type { EventStore } from '../../shared/ports/event-store.port';
@@ -35,9 +37,20 @@ export function eventStoreFor(config: Pick<Config, 'KURRENTDB_URL'>): EventStore
           codec: domainEventCodec,
           observer: appendObserver(metrics),
         });
-    case 'kurrentdb':
-      throw new ConfigError(
-        'KURRENTDB_URL is set, but this build has no KurrentDB event store yet; unset it to keep the log in Postgres',
-      );
+    case 'kurrentdb': {
+      const connectionString = kurrentConnectionString(config.KURRENTDB_URL ?? '');
+      return () => new KurrentDBEventStore({ connectionString, codec: domainEventCodec });
+    }
   }
+}
+
+// The client's own schemes; anything else is refused before anything starts.
+const KURRENTDB_SCHEMES = /^(kurrentdb|kdb|esdb)(\+discover)?:\/\/[^\s]+$/;
+
+function kurrentConnectionString(url: string): string {
+  if (!KURRENTDB_SCHEMES.test(url)) {
+    throw new ConfigError(
+      'KURRENTDB_URL must be a KurrentDB connection string (kurrentdb://host:2113?tls=false)');
+  }
+  return url;
 }

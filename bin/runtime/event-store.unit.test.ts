@@ -7,9 +7,16 @@ describe('choosing the event store by configuration', () => {
     expect(typeof eventStoreFor({})).toBe('function');
   });
 
-  it('refuses KURRENTDB_URL before anything starts, instead of quietly using Postgres', () => {
-    expect(eventStoreKind({ KURRENTDB_URL: 'esdb://kurrent:2113' })).toBe('kurrentdb');
-    expect(() => eventStoreFor({ KURRENTDB_URL: 'esdb://kurrent:2113' })).toThrow(ConfigError);
-    expect(() => eventStoreFor({ KURRENTDB_URL: 'esdb://kurrent:2113' })).toThrow(/KURRENTDB_URL/);
+  it('keeps the log in KurrentDB when KURRENTDB_URL names a server', () => {
+    expect(eventStoreKind({ KURRENTDB_URL: 'kurrentdb://kurrent:2113?tls=false' }))
+      .toBe('kurrentdb');
+    expect(typeof eventStoreFor({ KURRENTDB_URL: 'esdb://kurrent:2113' })).toBe('function');
+  });
+
+  it('refuses a KURRENTDB_URL that is no connection string before anything starts', () => {
+    for (const url of ['http://kurrent:2113', 'kurrent:2113', 'postgres://x']) {
+      expect(() => eventStoreFor({ KURRENTDB_URL: url })).toThrow(ConfigError);
+      expect(() => eventStoreFor({ KURRENTDB_URL: url })).toThrow(/KURRENTDB_URL/);
+    }
   });
 });
