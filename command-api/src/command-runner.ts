@@ -26,6 +26,8 @@
 //   retries that change nothing are not counted again. tng_events_appended_total counts the
 //   appended events by type, tng_version_conflicts_total each conflict, and
 //   tng_command_retries_total each attempt after the first, by mode (optimistic, pessimistic).
+// - Traces (only when tracing is on): each attempt's decision and append are spans
+//   (tng.decide, tng.append; tng.decide_and_append_locked under the streams' locks).
 import { assert } from '../../shared/errors/assert';
 import { DomainError, InfraError } from '../../shared/errors/domain-error';
 import {
@@ -42,6 +44,7 @@ import { withReadSet } from '../../shared/aggregates/read-set';
 import { rejectionProblem } from '../../shared/http/problem';
 import type { CommandName, CommandOutcome } from '../../shared/telemetry/metric-labels';
 import type { Metrics } from '../../shared/telemetry/metrics';
+import { inSpan, tracingEnabled } from '../../shared/telemetry/tracing';
 import type { CommandDeps } from './command-deps';
 import { idempotencyRecord, storedResponse, type IdempotencyContext } from './idempotency';
 
@@ -137,11 +140,16 @@ async function optimisticAttempt(
   replay: Replay,
   fresh: boolean,
 ): Promise<Step> {
-  const decided = await decideAttempt(command, replay, fresh);
+  // Spans only with tracing on: the ternaries keep the untraced path free of closures.
+  const decided = tracingEnabled()
+    ? await inSpan('tng.decide', () => decideAttempt(command, replay, fresh), spanOf(command))
+    : await decideAttempt(command, replay, fresh);
   if (decided.kind === 'fresh') return { retry: 'fresh' };
   if (decided.kind !== 'append') return { reply: await finish(deps, command, replay, decided, null) };
   try {
-    const result = await deps.store.append(decided.request);
+    const result = tracingEnabled()
+      ? await inSpan('tng.append', () => deps.store.append(decided.request), spanOf(command))
+      : await deps.store.append(decided.request);
     return { reply: await finish(deps, command, replay, decided, result) };
   } catch (error) {
     return failedAppend(error, streamIdsOf(decided.changes));
@@ -170,7 +178,10 @@ async function lockedAttempt(
   };
   let locked: LockedOutcome<LockedValue>;
   try {
-    locked = await deps.store.withStreamLocks(locks, decideHolding);
+    locked = tracingEnabled()
+      ? await inSpan('tng.decide_and_append_locked',
+        () => deps.store.withStreamLocks(locks, decideHolding), spanOf(command))
+      : await deps.store.withStreamLocks(locks, decideHolding);
   } catch (error) {
     return failedAppend(error, locks);
   }
@@ -191,6 +202,9 @@ function failedAppend(error: unknown, streams: readonly string[]): Step {
 }
 
 type Replay = () => Promise<IdempotencyRecord | null>;
+
+/** The attributes of a command's spans: its name, never an id. */
+const spanOf = (command: Command) => ({ attributes: { 'tng.command': command.name } });
 
 /** What one decision came to, before anything is appended. */
 type AttemptDecision =

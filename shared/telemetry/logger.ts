@@ -1,6 +1,8 @@
 // Structured JSON logs (pino). Secrets never reach a log line: auth headers, cookies,
-// passwords and tokens are redacted wherever they appear in a logged object.
+// passwords and tokens are redacted wherever they appear in a logged object. A line written
+// inside a span carries its trace_id and span_id (docs/operations.md, "Traces").
 import pino, { type Logger } from 'pino';
+import { activeTraceIds } from './tracing';
 
 export type { Logger };
 
@@ -22,5 +24,11 @@ export function createLogger(options: { level: string; name?: string }): Logger 
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
+    mixin: traceFields,
   });
 }
+
+const NO_FIELDS = Object.freeze({});
+
+/** The active span's ids; with tracing off, one shared empty object (nothing allocated). */
+const traceFields = (): object => activeTraceIds() ?? NO_FIELDS;
