@@ -6,6 +6,7 @@
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Instrumentation, InstrumentationBase } from '@opentelemetry/instrumentation';
 import { Pool } from 'pg';
+import { hashChainCheck } from '../../shared/audit/hash-chain.check';
 import { eventually } from '../../sagas/src/testing/test-feed';
 import { startTracing, stopTracing } from '../../bin/runtime/tracing';
 import { call, fund, openWallet, signUp, transfer, withRole } from '../support/api';
@@ -94,6 +95,9 @@ test('a transfer\'s request, projection and e-mail are one trace', async () => {
       [`00-${traceId}-%`],
     );
     expect(stored.rows.length).toBeGreaterThanOrEqual(2);
+    // The hash covers the metadata as stored: every chain (with and without traceparent,
+    // like the system accounts' opening events) still verifies.
+    expect(hashChainCheck(await app.server.runtime.store.verifyStreams()).ok).toBe(true);
   } finally {
     await pool.end();
   }
