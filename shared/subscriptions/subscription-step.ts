@@ -11,7 +11,7 @@ import { lockCheckpoint, saveCheckpoint } from './checkpoint.store';
 import { inTransaction } from './in-transaction';
 import { readBatch } from './read-batch';
 import type { AfterCommit, Subscriber } from './subscriber';
-import { traceBatch } from '../telemetry/trace-batch';
+import { traceBatch, tracedEvent } from '../telemetry/trace-batch';
 
 /** A projection's batch is `tng.project <name>`; a saga's or relay's `tng.saga_step <name>`. */
 const spanNameOf = (subscriber: Subscriber): string =>
@@ -50,7 +50,8 @@ export async function stepSubscription(
     const handed = wanted ? events.filter((event) => wanted.has(event.type)) : events;
     let afterCommit: AfterCommit | undefined;
     if (handed.length > 0) {
-      afterCommit = await traceBatch(spanNameOf(subscriber), handed, { 'tng.subscriber': subscriber.name },
+      const attributes = { 'tng.subscriber': subscriber.name };
+      afterCommit = await traceBatch(spanNameOf(subscriber), handed, tracedEvent, { attributes },
         async () => {
           if (subscriber.delivery === 'with-checkpoint') {
             return (await subscriber.handle(handed, client)) ?? undefined;

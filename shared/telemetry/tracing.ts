@@ -78,7 +78,7 @@ export async function inSpan<T>(
   options: SpanOptions = {},
 ): Promise<T> {
   if (!on) return work(undefined);
-  const parent = contextOf(options.parent) ?? context.active();
+  const parent = parentOf(options.parent);
   const span = tracer().startSpan(name, {
     kind: options.kind ?? SpanKind.INTERNAL,
     ...(options.attributes ? { attributes: options.attributes } : {}),
@@ -93,6 +93,19 @@ export async function inSpan<T>(
   } finally {
     span.end();
   }
+}
+
+/**
+ * The context to start a span in: the active one when it already belongs to `traceparent`'s
+ * trace (a Kafka consumer's receive span around a saga's step), else `traceparent`'s, else
+ * the active one.
+ */
+function parentOf(traceparent: string | undefined): Context {
+  const active = context.active();
+  const named = contextOf(traceparent);
+  if (!named) return active;
+  const activeTrace = trace.getSpanContext(active)?.traceId;
+  return activeTrace === trace.getSpanContext(named)?.traceId ? active : named;
 }
 
 /** A link to each distinct trace context among `traceparents` (a batch of many commands). */
