@@ -3,44 +3,24 @@
 // `tng serve` runs all four services in one process (the saga fed from the event log), with
 // the tracing composition root of bin/ given an in-memory exporter instead of OTLP. The
 // traceparent the request stored in its events' metadata is what carries the trace on.
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { Instrumentation, InstrumentationBase } from '@opentelemetry/instrumentation';
+import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Pool } from 'pg';
 import { hashChainCheck } from '../../shared/audit/hash-chain.check';
 import { eventually } from '../../sagas/src/testing/test-feed';
-import { startTracing, stopTracing } from '../../bin/runtime/tracing';
 import { call, fund, openWallet, signUp, transfer, withRole } from '../support/api';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { startTestTracing, stopTestTracing } from '../support/test-tracing';
 
-const exporter = new InMemorySpanExporter();
+let exporter: InMemorySpanExporter;
 let app: TestApp;
 
-/**
- * Jest loads modules with a loader of its own, which the instrumentations' require hooks never
- * see (`tng serve` loads through Node's): the http module every test file shares is patched
- * here as the hook would patch it, and unpatched when tracing stops.
- */
-function patchHttpAsTheHookWould(instrumentations: readonly Instrumentation[]): void {
-  type Patchable = Instrumentation & Pick<InstrumentationBase, 'getModuleDefinitions'>;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const http = require('node:http') as object;
-  for (const instrumentation of instrumentations as readonly Patchable[]) {
-    for (const definition of instrumentation.getModuleDefinitions()) {
-      if (definition.name !== 'http' || !definition.patch) continue;
-      definition.moduleExports = http;
-      definition.patch(http);
-    }
-  }
-}
-
 beforeAll(async () => {
-  const tracing = startTracing({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  patchHttpAsTheHookWould(tracing!.instrumentations);
+  exporter = startTestTracing();
   app = await startTestApp();
 });
 afterAll(async () => {
   await app?.stop();
-  await stopTracing();
+  await stopTestTracing();
 });
 
 const inTrace = (traceId: string) =>
