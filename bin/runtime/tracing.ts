@@ -1,7 +1,8 @@
 // Tracing's composition root: the OpenTelemetry Node SDK with the HTTP, Postgres and Redis
 // instrumentations, started before those libraries load, and only when
-// OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/operations.md, "Traces"). Unset, nothing here is
-// loaded and @opentelemetry/api stays its no-op self, so requests pay nothing for tracing.
+// OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) is set (docs/operations.md,
+// "Traces"). Unset, nothing here is loaded and @opentelemetry/api stays its no-op self, so
+// requests pay nothing for tracing.
 // The exporter follows the standard OTEL_* variables (OTLP over HTTP by default;
 // OTEL_TRACES_EXPORTER=console prints spans instead). Only traces: the SDK's own metrics and
 // log export stay off, since /metrics and pino cover those.
@@ -20,6 +21,11 @@ export type Tracing = Readonly<{
 
 let started: Tracing | null = null;
 
+/** OTEL_EXPORTER_OTLP_ENDPOINT, or an explicit OTEL_TRACES_EXPORTER (`console`), turns it on. */
+export const tracingConfigured = (env: NodeJS.ProcessEnv): boolean =>
+  Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'])
+  || (Boolean(env['OTEL_TRACES_EXPORTER']) && env['OTEL_TRACES_EXPORTER'] !== 'none');
+
 /**
  * Starts the SDK once per thread: from the environment, or with `spanProcessors` (tests give
  * an in-memory exporter's). Returns null when tracing is not configured.
@@ -31,7 +37,7 @@ export function startTracing(options: Readonly<{
 }> = {}): Tracing | null {
   if (started) return started;
   const env = options.env ?? process.env;
-  if (!options.spanProcessors && !env['OTEL_EXPORTER_OTLP_ENDPOINT']) return null;
+  if (!options.spanProcessors && !tracingConfigured(env)) return null;
   // Loaded only now: the SDK and its instrumentations cost start-up time.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
