@@ -139,16 +139,6 @@ export function recordInTraces(
   }
 }
 
-/** Adds the active span's trace context to outgoing headers (a Kafka message's). */
-export function withTraceHeaders(
-  headers: Readonly<Record<string, string>>,
-  from: Context = context.active(),
-): Readonly<Record<string, string>> {
-  if (!on) return headers;
-  const traceparent = traceparentOf(from);
-  return traceparent ? { ...headers, traceparent } : headers;
-}
-
 /** Active trace and span ids for a log line, or null when no span is recording. */
 export function activeTraceIds(): Readonly<{ trace_id: string; span_id: string }> | null {
   if (!on) return null;
