@@ -2,11 +2,13 @@
 // request's trace, and each of those traces gets a child span for its own items; a span
 // started for a message joins the message's trace, under the active span when that one is
 // already in the same trace (a Kafka receive span); the traceparent stored in event metadata
-// names the active span.
+// names the active span. The traced bus carries the trace from publish to the consumer.
 import { trace } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Bus, BusHandler, BusMessage } from '../ports/bus.port';
 import { traceBatch, tracedEvent } from './trace-batch';
+import { tracedBus } from './traced-bus';
 import { activeTraceparent, inSpan, setTracingEnabled } from './tracing';
 
 const exporter = new InMemorySpanExporter();
@@ -64,4 +66,32 @@ test('a message span joins its trace, under an active span of the same trace', a
   expect(byName.get('tng.saga_step notifications')!.parentSpanContext?.spanId).toBe(receiveId);
   expect(byName.get('tng.saga_step other')!.spanContext().traceId).toBe(TRACE_B);
   expect(byName.get('tng.saga_step other')!.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+});
+
+test('the traced bus links a publish to its messages\' traces and receives in each one', async () => {
+  const handlers: BusHandler[] = [];
+  const inner: Bus = {
+    publish: async () => undefined,
+    subscribe: async (_group, _topics, handler) => {
+      handlers.push(handler);
+      return { stop: async () => undefined };
+    },
+    close: async () => undefined,
+  };
+  const bus = tracedBus(inner, 'kafka');
+  const message = (traceparent: string): BusMessage => ({ topic: 'transaction-success', key: 'w',
+    eventId: 'e', type: 'WalletDebited', payload: {}, headers: { traceparent } });
+  await bus.publish([message(parentA), message(parentB)]);
+  const seen: Array<string | undefined> = [];
+  await bus.subscribe('notifications', ['transaction-success'], async () => {
+    seen.push(activeTraceparent());
+  });
+  await handlers[0]!(message(parentB));
+  const spans = exporter.getFinishedSpans();
+  const publish = spans.find((span) => span.name === 'kafka publish' && span.links.length > 0);
+  const linked = publish?.links.map((link) => link.context.traceId).sort();
+  expect(linked).toEqual([TRACE_A, TRACE_B].sort());
+  const receive = spans.find((span) => span.name === 'kafka receive transaction-success')!;
+  expect(receive.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+  expect(seen).toEqual([`00-${TRACE_B}-${receive.spanContext().spanId}-01`]);
 });

@@ -4,20 +4,10 @@
 // checkpoints after it). Consumers: one kafkajs consumer per subscription in the named
 // group, offsets committed by hand after the handler resolved, so a handler that throws (or
 // a crash before the commit) means the message comes again: at-least-once, consumers dedupe
-// by eventId. A new group reads from the earliest retained offset. The W3C trace context
-// travels in each message's `traceparent` header (docs/operations.md, "Traces").
+// by eventId. A new group reads from the earliest retained offset.
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
 import type { Bus, BusHandler, BusMessage, BusSubscription } from '../../ports/bus.port';
-import { traceBatch, type TracedItem } from '../../telemetry/trace-batch';
-import { inSpan, SpanKind } from '../../telemetry/tracing';
 import { fromKafkaRecord, toKafkaRecord } from './kafka-message.codec';
-
-const PUBLISH_SPAN = {
-  kind: SpanKind.PRODUCER,
-  attributes: { 'messaging.system': 'kafka', 'messaging.operation.name': 'send' },
-};
-const tracedMessage = (message: BusMessage): TracedItem =>
-  ({ traceparent: message.headers['traceparent'], type: message.type });
 
 export type KafkaBusOptions = Readonly<{
   brokers: readonly string[];
@@ -68,13 +58,10 @@ export class KafkaBus implements Bus {
       throw error;
     });
     await this.producerReady;
-    // Each message keeps its own event's traceparent header (the consumer's spans join that
-    // event's trace); the batch is a span linked to those traces (trace-batch.ts).
-    await traceBatch('kafka publish', messages, tracedMessage, PUBLISH_SPAN, () =>
-      this.producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, records]) => ({ topic, messages: records })),
-      }));
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, records]) => ({ topic, messages: records })),
+    });
   }
 
   async subscribe(
@@ -89,14 +76,7 @@ export class KafkaBus implements Bus {
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ topic, partition, message }) => {
-        const decoded = fromKafkaRecord({ topic, ...message });
-        // The handler's spans join the trace its traceparent header names.
-        await inSpan(`kafka receive ${topic}`, () => handler(decoded), {
-          kind: SpanKind.CONSUMER,
-          parent: decoded.headers['traceparent'],
-          attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic,
-            'messaging.consumer.group.name': group },
-        });
+        await handler(fromKafkaRecord({ topic, ...message }));
         // The committed offset is the next one to read.
         const next = (BigInt(message.offset) + 1n).toString();
         await consumer.commitOffsets([{ topic, partition, offset: next }]);
