@@ -5,10 +5,11 @@
 // ignored. Under an npm script, npm is node's parent and does not forward SIGHUP: if npm dies,
 // node stops as well instead of serving on as an orphan. The stop drains HTTP, lets the
 // projector write its checkpoint, closes the pool, then stops the embedded Postgres, which
-// runs in its own session so the signal never reaches it first. A clean stop exits 0, a
-// failed one 1.
+// runs in its own session so the signal never reaches it first, then exports the last
+// spans (when tracing is on). A clean stop exits 0, a failed one 1.
 import { loadConfig } from '../../shared/config/load-config';
 import { EXIT_CHECK_FAILED, EXIT_OK } from '../../shared/cli/cli-errors';
+import { stopTracing } from '../runtime/tracing';
 import { startServer, type Server, type ServiceName } from '../serve';
 
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -18,7 +19,8 @@ export async function serve(names: readonly ServiceName[]): Promise<void> {
   const current: { server?: Server; requested?: string } = {};
   const stop = (reason: string, running: Server) => {
     running.runtime.logger.info({ reason }, 'shutting down');
-    running.stop().then(
+    // The spans of the last requests are exported before the process exits.
+    running.stop().then(() => stopTracing()).then(
       () => process.exit(EXIT_OK),
       (error: unknown) => {
         running.runtime.logger.error({ err: error }, 'shutdown failed');

@@ -1,12 +1,14 @@
 // The services that follow the event log instead of answering HTTP: the projector (with the
 // ledger gauges that measure its read models) and the sagas (expiry sweeps, notifications,
-// fraud hints, the Kafka relay). `tng serve` runs them on the API's thread or, by default, in
-// a background thread of their own (./background-thread.ts), so they never hold up a request.
+// fraud hints, the Kafka relay, with the gauge of their instances by state). `tng serve` runs
+// them on the API's thread or, by default, in a background thread of their own
+// (./background-thread.ts), so they never hold up a request.
 import type { Config } from '../../shared/config/load-config';
 import type { Cache } from '../../shared/ports/cache.port';
 import type { IntegrationFeed } from '../../shared/ports/integration-feed.port';
 import type { Mailer } from '../../shared/ports/mailer.port';
 import { startLedgerGauges } from '../../shared/telemetry/ledger-gauges';
+import { startSagaInstancesGauge } from '../../shared/telemetry/saga-instances-gauge';
 import { startProjector } from '../../projector/src/projector.service';
 import { startSagas } from '../../sagas/src/sagas.service';
 import { busFor, integrationFeedFor } from './integration';
@@ -57,7 +59,10 @@ export function startBackgroundServices(
       pool, store, logger, metrics, holdExpiry, topUpExpiry, notifications, fraudHints,
       ...(bus ? { bus } : {}),
     });
-    steps.unshift(() => sagas.stop());
+    const instances = startSagaInstancesGauge({
+      pool, metrics, logger, intervalMs: config.LEDGER_GAUGES_INTERVAL_MS,
+    });
+    steps.unshift(() => sagas.stop(), () => instances.stop());
   }
   return {
     stop: async () => {

@@ -51,8 +51,11 @@ export const STOP_TIMEOUT_MS = 30_000;
 type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 
 const WORKER_ENTRY = path.join(__dirname, 'background-thread.worker.ts');
-// The worker loads TypeScript the way bin/tng.cjs does; it has a module system of its own.
-const WORKER_SOURCE = `require('tsx/cjs'); require(${JSON.stringify(WORKER_ENTRY)});`;
+const TRACING_ENTRY = path.join(__dirname, 'tracing.ts');
+// The worker loads TypeScript the way bin/tng.cjs does; it has a module system of its own, and
+// its own tracing SDK (started first, when configured, like the main thread's).
+const WORKER_SOURCE = `require('tsx/cjs'); require(${JSON.stringify(TRACING_ENTRY)}).startTracing();` +
+  ` require(${JSON.stringify(WORKER_ENTRY)});`;
 
 export async function startBackgroundThread(deps: Readonly<{
   data: BackgroundThreadData;

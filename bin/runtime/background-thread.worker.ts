@@ -16,6 +16,7 @@ import { startBackgroundServices } from './background-services';
 import type { BackgroundThreadData } from './background-thread';
 import { mailerFor } from './mailer';
 import { openRuntime } from './runtime';
+import { stopTracing } from './tracing';
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'tng-background' });
   const metrics = createMetrics({ processMetrics: false });
   const runtime = await openRuntime(config, { migrate: false, logger, metrics });
-  stops.push(() => runtime.close(), async () => mail.close());
+  // Its own spans are exported before the API thread terminates it.
+  stops.push(() => runtime.close(), async () => mail.close(), () => stopTracing());
   const cache = openCache(config.REDIS_URL, logger, stops) ?? new RemoteCache(rpc);
   const services = startBackgroundServices(names, runtime, cache, { mailer: mail.mailer });
   stops.unshift(() => services.stop());

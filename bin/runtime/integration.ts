@@ -9,12 +9,17 @@ import { eventLogFeed } from '../../shared/integration/event-log.feed';
 import type { Bus } from '../../shared/ports/bus.port';
 import type { IntegrationFeed } from '../../shared/ports/integration-feed.port';
 import { reportSubscriberProgress } from '../../shared/subscriptions/subscription-metrics';
+import { tracedBus } from '../../shared/telemetry/traced-bus';
+import { tracingEnabled } from '../../shared/telemetry/tracing';
 import type { Runtime } from './runtime';
 
 /** The Kafka bus when KAFKA_BROKERS is set; the caller closes it after the relay stopped. */
 export function busFor(config: Pick<Config, 'KAFKA_BROKERS'>): Bus | undefined {
   const brokers = parseBrokers((config.KAFKA_BROKERS ?? []).join(','));
-  return brokers.length > 0 ? new KafkaBus({ brokers, clientId: 'mini-tng' }) : undefined;
+  if (brokers.length === 0) return undefined;
+  const kafka = new KafkaBus({ brokers, clientId: 'mini-tng' });
+  // Spans around publish and receive, when tracing is on (docs/operations.md "Traces").
+  return tracingEnabled() ? tracedBus(kafka, 'kafka') : kafka;
 }
 
 /** Where our own consumers (notifications, fraud hints) read integration messages from. */

@@ -34,6 +34,8 @@
 //   retries that change nothing are not counted again. tng_events_appended_total counts the
 //   appended events by type, tng_version_conflicts_total each conflict, and
 //   tng_command_retries_total each attempt after the first, by mode (optimistic, pessimistic).
+// - Traces (only when tracing is on): each attempt's decision and append are spans
+//   (tng.decide, tng.append; tng.decide_and_append_locked under the streams' locks).
 import { assert } from '../../shared/errors/assert';
 import { DomainError, InfraError } from '../../shared/errors/domain-error';
 import {
@@ -50,6 +52,7 @@ import { withReadSet } from '../../shared/aggregates/read-set';
 import { rejectionProblem } from '../../shared/http/problem';
 import type { CommandName, CommandOutcome } from '../../shared/telemetry/metric-labels';
 import type { Metrics } from '../../shared/telemetry/metrics';
+import { inSpan, tracingEnabled } from '../../shared/telemetry/tracing';
 import type { CommandDeps } from './command-deps';
 import { idempotencyRecord, storedResponse, type IdempotencyContext } from './idempotency';
 
@@ -160,7 +163,10 @@ async function submitAttempt(
   replay: Replay,
   fresh: boolean,
 ): Promise<Readonly<{ step: Step }> | Readonly<{ settled: Promise<Step> }>> {
-  const decided = await decideAttempt(command, replay, fresh);
+  // Spans only with tracing on: the ternaries keep the untraced path free of closures.
+  const decided = tracingEnabled()
+    ? await inSpan('tng.decide', () => decideAttempt(command, replay, fresh), spanOf(command))
+    : await decideAttempt(command, replay, fresh);
   if (decided.kind === 'fresh') return { step: { retry: 'fresh' } };
   if (decided.kind !== 'append') {
     // Nothing to append, on a state still in flight (a twin of a command not yet committed):
@@ -171,6 +177,10 @@ async function submitAttempt(
     return { step: { reply: await finish(deps, command, replay, decided, null) } };
   }
   const appended = deps.store.append(decided.request, { after: decided.after });
+  // Later appends chain after the store's own promise; the span only watches it.
+  if (tracingEnabled()) {
+    inSpan('tng.append', () => appended, spanOf(command)).catch(() => undefined);
+  }
   deps.onSubmitted(decided.changes, appended);
   const settled = appended.then(
     async (result): Promise<Step> => ({
@@ -209,7 +219,10 @@ async function lockedAttempt(
   };
   let locked: LockedOutcome<LockedValue>;
   try {
-    locked = await deps.store.withStreamLocks(locks, decideHolding);
+    locked = tracingEnabled()
+      ? await inSpan('tng.decide_and_append_locked',
+        () => deps.store.withStreamLocks(locks, decideHolding), spanOf(command))
+      : await deps.store.withStreamLocks(locks, decideHolding);
   } catch (error) {
     return failedAppend(error, locks);
   }
@@ -230,6 +243,9 @@ function failedAppend(error: unknown, streams: readonly string[]): Step {
 }
 
 type Replay = () => Promise<IdempotencyRecord | null>;
+
+/** The attributes of a command's spans: its name, never an id. */
+const spanOf = (command: Command) => ({ attributes: { 'tng.command': command.name } });
 
 /** What one decision came to, before anything is appended. */
 type AttemptDecision =

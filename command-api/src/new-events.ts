@@ -8,6 +8,7 @@ import type {
   ExpectedVersion,
   StreamAppend,
 } from '../../shared/ports/event-store.port';
+import { activeTraceparent } from '../../shared/telemetry/tracing';
 
 /**
  * One stream's part of an append: `events` after `expectedVersion`, their ids derived from
@@ -31,12 +32,23 @@ export function appendTo(
   };
 }
 
+/**
+ * The request's metadata for its events. With tracing on it carries the request's W3C
+ * `traceparent`, so the projector's and the sagas' spans for these events join the request's
+ * trace (docs/operations.md, "Traces"); the event hash covers it like any other metadata.
+ */
 export const metadataFor = (
   request: Readonly<{ id: string; principalId?: string }>,
   now: Date,
-): EventMetadata => ({
+): EventMetadata => withTraceparent({
   occurredAt: now.toISOString(),
   requestId: request.id,
   correlationId: request.id,
   ...(request.principalId ? { actorId: request.principalId } : {}),
 });
+
+/** `metadata` with the active span's traceparent, when tracing is on and a span is active. */
+export function withTraceparent<M extends EventMetadata>(metadata: M): M {
+  const traceparent = activeTraceparent();
+  return traceparent ? { ...metadata, traceparent } : metadata;
+}

@@ -22,6 +22,7 @@ export function projectionSubscriber(
 ): InTransactionSubscriber {
   return {
     name,
+    role: 'projection',
     delivery: 'with-checkpoint',
     handle: (events, client) => projection.apply(client, events, tables),
   };

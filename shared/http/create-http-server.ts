@@ -18,6 +18,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { TrustProxy } from '../config/load-config';
 import type { Logger } from '../telemetry/logger';
+import { nameActiveSpan, tracingEnabled } from '../telemetry/tracing';
 import type { Metrics } from '../telemetry/metrics';
 import { answerClientError } from './client-error';
 import { installNoStore, markNoStore } from './no-store';
@@ -81,6 +82,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     done();
   });
   installRequestMetrics(app, options.metrics);
+  if (tracingEnabled()) installSpanNames(app);
   // Security headers on every answer. The API serves JSON only (and the docs page), so a
   // content security policy would only get in the way of the OpenAPI UI's inline assets.
   await app.register(helmet, { global: true, contentSecurityPolicy: false });
@@ -172,6 +174,21 @@ function installRequestMetrics(app: FastifyInstance, metrics: Metrics): void {
       { method: request.method, route, status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+  });
+}
+
+/**
+ * Names the HTTP server span (the http instrumentation's, docs/operations.md "Traces") after
+ * the route template, as the metrics do, and tags it with the request id. Installed only when
+ * tracing is on, so an untraced server has no hook to run.
+ */
+function installSpanNames(app: FastifyInstance): void {
+  app.addHook('onRequest', (request, _reply, done) => {
+    const route = request.routeOptions.url;
+    if (route) {
+      nameActiveSpan(`${request.method} ${route}`, { 'http.route': route, 'tng.request_id': request.id });
+    }
+    done();
   });
 }
 

@@ -20,6 +20,8 @@ type SubscriberBase = Readonly<{
   name: string;
   /** Only these event types are handed over (all if omitted); the checkpoint passes the rest. */
   eventTypes?: readonly string[];
+  /** What it is, for the name of its spans: a projection, or (the default) a saga or relay. */
+  role?: 'projection' | 'saga';
 }>;
 
 export type InTransactionSubscriber = SubscriberBase &

@@ -12,7 +12,8 @@ import { lockCheckpoints, saveCheckpoints } from './checkpoint.store';
 import { inTransaction } from './in-transaction';
 import { readBatch } from './read-batch';
 import type { AfterCommit, InTransactionSubscriber } from './subscriber';
-import type { StepResult } from './subscription-step';
+import { spanNameOf, type StepResult } from './subscription-step';
+import { traceBatch, tracedEvent } from '../telemetry/trace-batch';
 
 export type GroupStepDeps = Readonly<{ pool: Pool; store: EventStore; batchSizeMax: number }>;
 
@@ -40,7 +41,12 @@ export async function stepSubscriptionGroup(
       const wanted = subscriber.eventTypes ? new Set(subscriber.eventTypes) : null;
       const handed = wanted ? unread.filter((event) => wanted.has(event.type)) : unread;
       let afterCommit: AfterCommit | undefined;
-      if (handed.length > 0) afterCommit = (await subscriber.handle(handed, client)) ?? undefined;
+      if (handed.length > 0) {
+        // With tracing on, a span joined to its events' traces, as a lone step makes.
+        const attributes = { 'tng.subscriber': subscriber.name };
+        afterCommit = await traceBatch(spanNameOf(subscriber), handed, tracedEvent, { attributes },
+          async () => (await subscriber.handle(handed, client)) ?? undefined);
+      }
       moved.set(subscriber.name, last.position);
       results.push({
         read: unread.length,

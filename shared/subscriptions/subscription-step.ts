@@ -4,12 +4,18 @@
 // Events the subscriber does not want still move the checkpoint; a batch with none of its
 // types is not handed over. The transaction takes an id only when it writes, so a handler
 // that performs an external effect does not hold back other readers' horizon meanwhile.
+// With tracing on, each handed batch is a span joined to its events' traces (trace-batch.ts).
 import type { Pool } from 'pg';
 import type { EventStore, Position } from '../ports/event-store.port';
 import { lockCheckpoint, saveCheckpoint } from './checkpoint.store';
 import { inTransaction } from './in-transaction';
 import { readBatch } from './read-batch';
 import type { AfterCommit, Subscriber } from './subscriber';
+import { traceBatch, tracedEvent } from '../telemetry/trace-batch';
+
+/** A projection's batch is `tng.project <name>`; a saga's or relay's `tng.saga_step <name>`. */
+export const spanNameOf = (subscriber: Subscriber): string =>
+  `${subscriber.role === 'projection' ? 'tng.project' : 'tng.saga_step'} ${subscriber.name}`;
 
 export type StepResult = Readonly<{
   /** Events read after the checkpoint, wanted or not: 0 means caught up (for now). */
@@ -44,11 +50,15 @@ export async function stepSubscription(
     const handed = wanted ? events.filter((event) => wanted.has(event.type)) : events;
     let afterCommit: AfterCommit | undefined;
     if (handed.length > 0) {
-      if (subscriber.delivery === 'with-checkpoint') {
-        afterCommit = (await subscriber.handle(handed, client)) ?? undefined;
-      } else {
-        await subscriber.handle(handed);
-      }
+      const attributes = { 'tng.subscriber': subscriber.name };
+      afterCommit = await traceBatch(spanNameOf(subscriber), handed, tracedEvent, { attributes },
+        async () => {
+          if (subscriber.delivery === 'with-checkpoint') {
+            return (await subscriber.handle(handed, client)) ?? undefined;
+          }
+          await subscriber.handle(handed);
+          return undefined;
+        });
     }
     await saveCheckpoint(client, subscriber.name, last.position);
     return {

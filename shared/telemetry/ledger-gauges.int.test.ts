@@ -2,7 +2,8 @@
 // reads 0 per currency; stepping the projector one event at a time, it never reports a
 // half-applied transaction (it skips those snapshots) and every reading it does take is 0; a
 // tampered read model shows the imbalance; projection lag is head minus checkpoint, per
-// projection, and falls to 0 once caught up.
+// projection, and falls to 0 once caught up. The saga instances gauge counts the sagas' own
+// rows by state, every series at 0 before.
 import { createTestPool } from '../testing/test-pool';
 import { Pool } from 'pg';
 import { liveTables } from '../../projector/src/projection';
@@ -18,6 +19,7 @@ import { lastWrittenPosition } from '../testing/last-written-position';
 import { updateConservationGauge } from './conservation-gauge';
 import { createMetrics, type Metrics } from './metrics';
 import { updateProjectionLagGauge } from './projection-lag-gauge';
+import { updateSagaInstancesGauge } from './saga-instances-gauge';
 
 let db: FreshDatabase;
 let pool: Pool;
@@ -115,4 +117,19 @@ test('projection lag is head minus checkpoint, and 0 once caught up', async () =
   expect(await gaugeText('tng_projection_lag_events')).toContain(
     'tng_projection_lag_events{projection="wallets"} 0',
   );
+});
+
+test('saga instances are counted by saga and state', async () => {
+  expect(await gaugeText('tng_saga_instances')).toContain(
+    'tng_saga_instances{saga="hold_expiry",state="pending"} 0',
+  );
+  await pool.query(`insert into saga_hold_expiry_holds (hold_id, wallet_id, expires_at) values
+    ('h1', 'w1', now() - interval '1 minute'), ('h2', 'w1', now() + interval '1 hour')`);
+  await pool.query(`insert into saga_topup_open (top_up_id, requested_at) values ('t1', now())`);
+  await updateSagaInstancesGauge(pool, metrics);
+  const text = await gaugeText('tng_saga_instances');
+  expect(text).toContain('tng_saga_instances{saga="hold_expiry",state="pending"} 2');
+  expect(text).toContain('tng_saga_instances{saga="hold_expiry",state="due"} 1');
+  expect(text).toContain('tng_saga_instances{saga="topup_expiry",state="open"} 1');
+  expect(text).toContain('tng_saga_instances{saga="notifications",state="dead_lettered"} 0');
 });

@@ -63,6 +63,9 @@ test('after a transfer and an expired hold, /metrics names every ledger signal',
   expect(text).toContain('tng_conservation_imbalance_minor{currency="MYR"} 0');
   expect(text).toContain('tng_holds_expired_total 1');
   expect(text).toContain('# TYPE tng_rate_limited_total counter');
+  // Refreshed with the sagas: the expired hold is no longer pending.
+  expect(text).toContain('tng_saga_instances{saga="hold_expiry",state="due"} 0');
+  expect(text).toContain('tng_saga_instances{saga="topup_expiry",state="open"} 0');
   expect(text).toMatch(/tng_build_info\{version="[^"]+",node="v\d+/);
 
   // The expiry reaches the read model a moment after the sweep: wait for it, bounded.

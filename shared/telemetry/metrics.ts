@@ -15,6 +15,7 @@ import { paymentMetrics } from './payment-metrics';
 import { storageMetrics } from './storage-metrics';
 import { relayMetrics } from './relay-metrics';
 import { insightMetrics } from './insight-metrics';
+import { SAGA_INSTANCE_STATES } from './saga-instances-gauge';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -124,6 +125,13 @@ function ledgerMetrics(registry: client.Registry) {
     labelNames: ['currency'] as const,
     registers: [registry],
   });
+  const sagaInstances = new client.Gauge({
+    name: 'tng_saga_instances',
+    help: 'Instances each saga holds, by state (saga-instances-gauge.ts): hold_expiry pending ' +
+      'and due, topup_expiry open, notifications dead_lettered',
+    labelNames: ['saga', 'state'] as const,
+    registers: [registry],
+  });
   const holdsExpired = new client.Counter({
     name: 'tng_holds_expired_total',
     help: 'Holds expired by the hold-expiry sweeper (HoldExpired events it appended)',
@@ -136,6 +144,7 @@ function ledgerMetrics(registry: client.Registry) {
     subscriptionPosition,
     subscriptionLag,
     conservationImbalance,
+    sagaInstances,
     holdsExpired,
   };
 }
@@ -161,6 +170,7 @@ function startAtZero(metrics: Omit<Metrics, 'registry'>): void {
     metrics.projectorBatchEvents.zero({ projection });
     metrics.projectorBatchDuration.zero({ projection });
   }
+  for (const labels of SAGA_INSTANCE_STATES) metrics.sagaInstances.set(labels, 0);
   for (const subscriber of SAGA_SUBSCRIBER_NAMES) {
     metrics.subscriptionPosition.set({ subscriber }, 0);
     metrics.subscriptionLag.set({ subscriber }, 0);

@@ -27,6 +27,8 @@ export type TestAppOptions = {
   integrationFeed?: IntegrationFeed;
   /** The services to run (all four by default). */
   services?: readonly ServiceName[];
+  /** Where log lines go (pino's JSON lines; at LOG_LEVEL), instead of stdout. */
+  logDestination?: { write(line: string): void };
 };
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -48,7 +50,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     ...options.env,
   });
-  const logger = createLogger({ level: config.LOG_LEVEL });
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
   const migrate = options.database !== undefined;
   const server = await startServer(options.services ?? SERVICE_NAMES, {
     config, migrate, logger,

@@ -15,7 +15,7 @@ import type { TopUpWebhookInput } from '../../../shared/domain/topup/stripe-inpu
 import type { CurrencyCode } from '../../../shared/domain/money/money';
 import { InfraError } from '../../../shared/errors/domain-error';
 import { VersionConflict, type AppendRequest } from '../../../shared/ports/event-store.port';
-import { appendTo } from '../new-events';
+import { appendTo, withTraceparent } from '../new-events';
 import type { PaymentDeps } from './payment-deps';
 import { countTopUpOutcomes } from './top-up-metrics';
 
@@ -80,13 +80,13 @@ async function attemptFulfil(
   }
   if (decided.topUp.length === 0 && decided.wallet.length === 0) return 'duplicate';
   const seed = `stripe:${'stripeEventId' in input ? input.stripeEventId : 'local'}:${topUpId}`;
-  const metadata = {
+  const metadata = withTraceparent({
     occurredAt: input.now.toISOString(),
     actorId: 'stripe',
     ...('stripeEventId' in input && input.stripeEventId
       ? { causationId: input.stripeEventId, correlationId: input.stripeEventId }
       : {}),
-  };
+  });
   const streams = [
     appendTo(topUpStreamId(topUpId), saga.version, decided.topUp, `${seed}:saga`, metadata),
     appendTo(walletStreamId(walletId), wallet.version, decided.wallet, `${seed}:wallet`, metadata),

@@ -13,6 +13,7 @@ import type { EventStore } from '../../../shared/ports/event-store.port';
 import { NOTIFICATION_REASON_LENGTH_MAX } from '../../../shared/domain/notification/notification.events';
 import type { Logger } from '../../../shared/telemetry/logger';
 import type { Metrics } from '../../../shared/telemetry/metrics';
+import { inSpan, SpanKind, tracingEnabled } from '../../../shared/telemetry/tracing';
 import type { NotificationOutcome } from '../../../shared/notifications/notification-kinds';
 import type { Pool } from 'pg';
 import { deleteDeadLetter, saveDeadLetter } from './dead-letters';
@@ -116,7 +117,11 @@ async function sendOnce(deps: DeliveryDeps, planned: PlannedMail): Promise<SendR
   const started = process.hrtime.bigint();
   const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
   try {
-    const sent = await deps.mailer.send(planned.message);
+    const sent = tracingEnabled()
+      ? await inSpan('tng.send_mail', () => deps.mailer.send(planned.message), {
+        kind: SpanKind.CLIENT, attributes: { 'tng.notification_kind': planned.kind },
+      })
+      : await deps.mailer.send(planned.message);
     deps.metrics.mailSendDuration.observe({ outcome: 'accepted' }, seconds());
     return { sent };
   } catch (error) {

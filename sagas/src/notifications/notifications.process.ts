@@ -12,6 +12,7 @@
 import type { BusMessage, BusSubscription } from '../../../shared/ports/bus.port';
 import type { IntegrationFeed } from '../../../shared/ports/integration-feed.port';
 import { TOPICS } from '../../../shared/integration/topics';
+import { inSpan, SpanKind } from '../../../shared/telemetry/tracing';
 import { deliverMail, type DeliveryDeps, type DeliveryResult } from './deliver-mail';
 import { releasedRestOfCapture } from './hold-capture-figures';
 import {
@@ -87,7 +88,9 @@ export async function startNotifications(deps: NotificationsDeps): Promise<BusSu
   const subscription = await deps.feed.subscribe(
     NOTIFICATIONS_GROUP,
     NOTIFICATION_TOPICS,
-    async (message) => {
+    // One span per message, in the trace of the command whose event it tells about (its
+    // traceparent header): the e-mails it sends are its children.
+    async (message) => inSpan('tng.saga_step notifications', async () => {
       try {
         await handle(message);
       } catch (error) {
@@ -95,7 +98,11 @@ export async function startNotifications(deps: NotificationsDeps): Promise<BusSu
           'notification handling failed; the message will be delivered again');
         throw error;
       }
-    },
+    }, {
+      kind: SpanKind.CONSUMER,
+      parent: message.headers['traceparent'],
+      attributes: { 'tng.message_type': message.type },
+    }),
   );
   deps.logger.info({ topics: NOTIFICATION_TOPICS }, 'notifications started');
   return subscription;
