@@ -135,6 +135,8 @@ async function runUntilStopped(
       const failed = results.some((result) => result === null);
       if (!failed) backoffMs = ERROR_BACKOFF_MS_MIN;
       let read = 0;
+      let head: Promise<Position> | undefined; // Read at most once per step, for every lag.
+      const headOnce = () => (head ??= deps.store.headPosition());
       for (const [index, result] of results.entries()) {
         if (!result) continue;
         const subscriber = subscribers[index]!;
@@ -142,7 +144,7 @@ async function runUntilStopped(
         const seconds = (performance.now() - started) / 1_000;
         deps.onProgress?.({
           name: subscriber.name, read: result.read, handled: result.handled, seconds,
-          position: result.position, lagEvents: await lagAfter(deps, result),
+          position: result.position, lagEvents: await lagAfter(deps, result, headOnce),
         });
         read += result.read;
       }
@@ -188,9 +190,13 @@ async function runAfterCommit(
 }
 
 /** A short batch read all there was: only after a full one is the head worth a query. */
-async function lagAfter(deps: SubscriptionDeps, step: StepResult): Promise<bigint> {
+async function lagAfter(
+  deps: SubscriptionDeps,
+  step: StepResult,
+  headPosition: () => Promise<Position>,
+): Promise<bigint> {
   if (step.read < deps.batchSizeMax) return 0n;
-  const head = await deps.store.headPosition();
+  const head = await headPosition();
   const behind = head.globalPosition - step.position.globalPosition;
   return behind > 0n ? behind : 0n;
 }
