@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # One image for the four services: `tng serve <command-api|query-api|projector|sagas>`
 # (docs/operations.md, "Run it for real"). The sources run through tsx, as `npm start` does.
 ARG NODE_IMAGE=node:20-bookworm-slim

