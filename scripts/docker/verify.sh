@@ -9,6 +9,8 @@
 # container. Containers, networks and volumes are removed at the end, failed or not; the
 # engine is left running.
 set -euo pipefail
+# In braces, so bash reads the whole script before running it (an edit during a run is harmless).
+{
 cd "$(dirname "$0")/../.."
 started_at=$(date +%s)
 step() { echo "== [$(( $(date +%s) - started_at ))s] $*"; }
@@ -20,6 +22,7 @@ export VERIFY_DIR
 VERIFY_DIR="$(mktemp -d)"
 chmod 755 "$VERIFY_DIR"
 project=tng-verify
+run_id="verify-$$" # labels the Testcontainers Postgres (shared/testing/test-postgres-container.ts)
 compose() {
   docker-compose -p "$project" -f docker-compose.yml -f scripts/docker/compose.verify.yml "$@"
 }
@@ -46,10 +49,13 @@ cleanup() {
     compose logs --no-color --tail 40 2>/dev/null || true
   fi
   compose down -v --remove-orphans >/dev/null 2>&1 || true
+  docker ps -aq --filter "label=mini-tng.test-run=$run_id" | xargs -r docker rm -f >/dev/null || true
   rm -rf "$VERIFY_DIR"
   echo "== verify:docker $([ "$status" -eq 0 ] && echo passed || echo FAILED) in $(( $(date +%s) - started_at ))s"
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 compose down -v --remove-orphans >/dev/null 2>&1 || true # a run killed before its trap
 
 # --- images -------------------------------------------------------------------------------
@@ -70,9 +76,9 @@ compose config -q
 
 # --- Testcontainers -----------------------------------------------------------------------
 step "event store contract suite on a Testcontainers Postgres (local/postgres:15)"
-env -u DATABASE_URL -u TEST_DATABASE_URL TNG_TEST_POSTGRES_IMAGE=local/postgres:15 \
+env -u DATABASE_URL -u TEST_DATABASE_URL TNG_TEST_POSTGRES_IMAGE=local/postgres:15 TNG_TEST_RUN_ID="$run_id" \
   TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 \
-  npx jest --selectProjects int shared/adapters/event-store/postgres.event-store.int.test.ts \
+  npx jest shared/adapters/event-store/postgres.event-store.int.test.ts --selectProjects int \
   2>&1 | tee "$VERIFY_DIR/contract.log" | grep -E "Testcontainers|^Tests:|✕|FAIL" || true
 grep -q "using Postgres from a local/postgres:15 container" "$VERIFY_DIR/contract.log" \
   || { cat "$VERIFY_DIR/contract.log"; echo "the suite did not run on the container"; exit 1; }
@@ -96,7 +102,7 @@ targets=(23101 23102 23103 23104 23105)
 : > "$VERIFY_DIR/alerts.yml"
 
 wait_healthy() { # service...: every container of each is healthy
-  local deadline=$(( $(date +%s) + 180 ))
+  local deadline=$(( $(date +%s) + 300 ))
   for service in "$@"; do
     local id; id="$(compose ps -q "$service")"
     until [ "$(docker inspect -f '{{.State.Health.Status}}' "$id")" = healthy ]; do
@@ -128,3 +134,5 @@ DATABASE_URL=postgres://postgres@127.0.0.1:25432/postgres \
 
 step "tng audit verify, in a container of the image"
 compose run --rm --no-deps -T command-api audit verify
+exit
+}

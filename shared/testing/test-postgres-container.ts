@@ -21,6 +21,8 @@ export async function startTestPostgresContainer(
     await getContainerRuntimeClient();
     const container = await new GenericContainer(image)
       .withEnvironment({ POSTGRES_HOST_AUTH_METHOD: 'trust' })
+      // Lets a caller find the container if this run dies before its teardown.
+      .withLabels({ 'mini-tng.test-run': process.env.TNG_TEST_RUN_ID || 'npm-test' })
       .withExposedPorts(5432)
       // Over TCP only: the official image's first, initialising server listens on a socket.
       .withWaitStrategy(Wait.forSuccessfulCommand('pg_isready -h 127.0.0.1 -p 5432 -U postgres'))
