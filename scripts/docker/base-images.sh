@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the local base images the verify script runs on (no registry is reachable on the CI
 # machines, so nothing is pulled): Debian bookworm from debootstrap, Node 20 from the npm
-# packages, Postgres, Redis, Prometheus and nginx from Debian's packages. An image is kept
-# while its recipe (the files in base/) is unchanged: its label tng.recipe names their hash.
+# packages, Postgres, Redis, Prometheus and nginx from Debian's packages (one image). An image
+# is kept while its recipe (the files in base/) is unchanged: its label tng.recipe names their
+# hash.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 docker=/usr/bin/docker
@@ -36,8 +37,9 @@ if ! current local/node:20-bookworm-slim; then
   build local/node:20-bookworm-slim "$here/base/node.Dockerfile" "$packs"
   rm -rf "$packs"
 fi
+build local/debian-servers:bookworm "$here/base/apt.Dockerfile" "$here/base"
 build local/postgres:15 "$here/base/postgres.Dockerfile" "$here/base"
-build local/redis:7 "$here/base/apt.Dockerfile" "$here/base" --build-arg PACKAGES=redis-server
-build local/prometheus:bookworm "$here/base/apt.Dockerfile" "$here/base" \
-  --build-arg PACKAGES="prometheus ca-certificates"
-build local/nginx:bookworm "$here/base/apt.Dockerfile" "$here/base" --build-arg PACKAGES="nginx curl"
+# Redis, Prometheus and nginx run from the same image, under the names compose.verify.yml uses.
+for image in local/redis:7 local/prometheus:bookworm local/nginx:bookworm; do
+  current "$image" || "$docker" tag local/debian-servers:bookworm "$image"
+done
