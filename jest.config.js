@@ -1,5 +1,6 @@
 // Three tiers, chosen by anchored file suffixes (never by substring):
-// unit (no I/O), int (real Postgres/Redis), e2e (HTTP against a running app).
+// unit (no I/O), int (real Postgres/Redis), e2e (HTTP against a running app), docker (the
+// compose stack that `npm run verify:docker` starts; skipped without it).
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }];
 const common = {
   transform: { '^.+\\.(t|j)s$': swc },
@@ -22,5 +23,6 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.test.ts'] },
     { ...common, ...io, displayName: 'int', testMatch: ['<rootDir>/**/*.int.test.ts'] },
     { ...common, ...io, displayName: 'e2e', testMatch: ['<rootDir>/**/*.e2e.test.ts'] },
+    { ...common, ...io, displayName: 'docker', testMatch: ['<rootDir>/**/*.docker.test.ts'] },
   ],
 };

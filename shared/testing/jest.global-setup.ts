@@ -1,6 +1,7 @@
-// Once per `npm test`: find a Postgres (DATABASE_URL, else an embedded one in a temporary
-// folder, so the suite needs no installs), build a migrated template database that each test
-// file clones, and check whether Redis answers (tests that need it skip and say why if not).
+// Once per `npm test`: find a Postgres (DATABASE_URL; else a Testcontainers one when a Docker
+// engine answers; else an embedded one in a temporary folder, so the suite needs no installs),
+// build a migrated template database that each test file clones, and check whether Redis
+// answers (tests that need it skip and say why if not).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,9 +9,17 @@ import { Client } from 'pg';
 import { migrate } from '../adapters/postgres/migrate';
 import { startEmbeddedPostgres } from '../adapters/postgres/embedded-postgres';
 import { databaseUrl } from './test-env';
+import { startTestPostgresContainer } from './test-postgres-container';
 
 export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const container = await startTestPostgresContainer((line) => process.stderr.write(`\n${line}\n`));
+    if (container) {
+      (globalThis as { __tngContainer?: unknown }).__tngContainer = container;
+      adminUrl = container.url;
+    }
+  }
   if (!adminUrl) {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'tng-test-pg-'));
     const embedded = await startEmbeddedPostgres({ dataDir, log: () => {} });

@@ -1,5 +1,5 @@
 // Drops this run's template and any test database a crashed file left behind, then stops
-// the embedded Postgres if globalSetup started one.
+// the embedded Postgres or the Postgres container if globalSetup started one.
 import { Client } from 'pg';
 
 export default async function globalTeardown(): Promise<void> {
@@ -16,4 +16,6 @@ export default async function globalTeardown(): Promise<void> {
   }
   const embedded = (globalThis as { __tngEmbedded?: { stop(): Promise<void> } }).__tngEmbedded;
   if (embedded) await embedded.stop();
+  const container = (globalThis as { __tngContainer?: { stop(): Promise<void> } }).__tngContainer;
+  if (container) await container.stop();
 }
