@@ -190,6 +190,11 @@ async function registerQueryApi(
       authenticate,
       readYourWritesWaitMsMax: config.READ_YOUR_WRITES_WAIT_MS_MAX,
       insights: { summaryWriter: summaryWriterOf(config), metrics, logger, now: () => new Date() },
+      walletStreams: {
+        streamsPerUserMax: config.WALLET_STREAMS_PER_USER_MAX,
+        heartbeatIntervalMs: config.WALLET_STREAM_HEARTBEAT_MS,
+        pollIntervalMs: config.WALLET_STREAM_POLL_MS,
+      },
     }),
   );
 }

@@ -20,6 +20,7 @@ import type { TrustProxy } from '../config/load-config';
 import type { Logger } from '../telemetry/logger';
 import type { Metrics } from '../telemetry/metrics';
 import { answerClientError } from './client-error';
+import { closeUnusedConnectionsOnClose } from './unused-connections';
 import { installNoStore, markNoStore } from './no-store';
 import { openApiTransform, openApiTransformObject } from './openapi';
 import { problem, toProblem } from './problem';
@@ -75,6 +76,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   app.decorate('zodReplySerializer', replySerializerCompiler(options.replyChecks ?? 'checked'));
   installErrorHandling(app);
   installNoStore(app);
+  closeUnusedConnectionsOnClose(app);
   // A callback hook, not an async one: it runs on every request, so it should cost nothing.
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
