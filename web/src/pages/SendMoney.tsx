@@ -1,7 +1,7 @@
 // Send money to another wallet: fill in, then confirm. Each confirmation is one attempt with
 // one Idempotency-Key, made when the confirmation step opens, so a double click or a retry
 // of the same attempt moves the money once (docs/api.md, Idempotency).
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import { currencyOf, formatMoney, parseMoney, type Currency } from '../api/money';
 import { problemWords } from '../api/problems';
@@ -17,6 +17,8 @@ export function SendMoney() {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
+  // A second click that lands before the button re-renders disabled must not send again.
+  const inFlight = useRef(false);
   if (wallets.isPending) return <p>Loading your wallets…</p>;
   const own = wallets.data ?? [];
   if (own.length === 0) return <p>Open a wallet first.</p>;
@@ -39,7 +41,8 @@ export function SendMoney() {
   };
 
   const confirm = async () => {
-    if (!draft || sending) return;
+    if (!draft || inFlight.current) return;
+    inFlight.current = true;
     setSending(true);
     const { error } = await api.POST('/v1/transfers', {
       params: { header: { 'idempotency-key': draft.idempotencyKey } },
@@ -48,6 +51,7 @@ export function SendMoney() {
         amount: draft.amount, currency: draft.currency, ...(draft.note ? { note: draft.note } : {}),
       },
     });
+    inFlight.current = false;
     setSending(false);
     setDraft(null);
     setMessage(error ? problemWords(error) : `Sent ${formatMoney(draft.amount, draft.currency)}.`);
