@@ -149,25 +149,25 @@ test('sends heartbeat comments while nothing changes', async () => {
 
 test('a query API apart from the projector (another server on the database) streams its changes',
   async () => {
-  // Same database, no projector or command API here: changes come only through Postgres.
-  const queryOnly = await startTestApp({
-    database: app.db, services: ['query-api'], env: { WALLET_STREAM_POLL_MS: '20' },
-  });
-  const stream = await openStream(`${queryOnly.url}${streamPath(bobWallet)}`, {
-    authorization: `Bearer ${bob.token}`, 'x-min-position': funded,
-  });
-  try {
-    const first = JSON.parse((await stream.next(isWallet)).data!);
-    const sent = await transfer(app, alice, {
-      sourceWalletId: aliceWallet, targetWalletId: bobWallet, amount: '7',
+    // Same database, no projector or command API here: changes come only through Postgres.
+    const queryOnly = await startTestApp({
+      database: app.db, services: ['query-api'], env: { WALLET_STREAM_POLL_MS: '20' },
     });
-    expect(sent.status).toBe(201);
-    await stream.next(balanceIs(String(BigInt(first.balance) + 7n)));
-  } finally {
-    stream.close();
-    await queryOnly.server.stop(); // Not queryOnly.stop(): the database is the main app's.
-  }
-});
+    const stream = await openStream(`${queryOnly.url}${streamPath(bobWallet)}`, {
+      authorization: `Bearer ${bob.token}`, 'x-min-position': funded,
+    });
+    try {
+      const first = JSON.parse((await stream.next(isWallet)).data!);
+      const sent = await transfer(app, alice, {
+        sourceWalletId: aliceWallet, targetWalletId: bobWallet, amount: '7',
+      });
+      expect(sent.status).toBe(201);
+      await stream.next(balanceIs(String(BigInt(first.balance) + 7n)));
+    } finally {
+      stream.close();
+      await queryOnly.server.stop(); // Not queryOnly.stop(): the database is the main app's.
+    }
+  });
 
 // Last: it stops the server.
 test('the server stops cleanly with a stream open, ending the stream', async () => {
