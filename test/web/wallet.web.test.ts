@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { call, logIn, PASSWORD } from '../support/api';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { formatMoney } from '../../web/src/api/money';
 import { launch, screenshot, seriousViolations, skipReason } from './browser';
 
 const WAIT_MS = 30_000;
@@ -143,8 +144,26 @@ maybe('the web wallet in Chromium', () => {
     await alicePage.getByRole('table').waitFor();
     await checkAccessibility(alicePage, 'history');
 
+    // The month's insights as the API answers them, and the trend chart.
+    await go(alicePage, 'Insights');
+    const month = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Asia/Kuala_Lumpur', year: 'numeric', month: '2-digit',
+    }).format(new Date()).slice(0, 7);
+    const insights = await call(app, 'GET', `/v1/wallets/${aliceWallet}/insights?month=${month}`,
+      { token: alice.token });
+    expect(insights.status).toBe(200);
+    await alicePage.getByTestId('total-out')
+      .filter({ hasText: formatMoney(insights.body.totalOut, 'MYR') }).waitFor();
+    await alicePage.getByTestId('total-in')
+      .filter({ hasText: formatMoney(insights.body.totalIn, 'MYR') }).waitFor();
+    // The last bar is this month's spending: drawn, with a height.
+    await alicePage.getByRole('img', { name: 'Spending per month' }).locator('rect').last()
+      .waitFor();
+    await checkAccessibility(alicePage, 'insights');
+
     await go(alicePage, 'Wallets');
     await showsBalance(alicePage, 'RM 37.50');
+    await alicePage.getByRole('button', { name: 'Upgrade' }).waitFor();
     await screenshot(alicePage, 'dashboard-390x844');
     await alicePage.setViewportSize({ width: 1280, height: 800 });
     await screenshot(alicePage, 'dashboard-1280x800');

@@ -6,6 +6,7 @@ import { api, refreshSession, session } from './api/client';
 import { AuthPage } from './pages/AuthPage';
 import { Dashboard } from './pages/Dashboard';
 import { History } from './pages/History';
+import { Insights } from './pages/Insights';
 import { SendMoney } from './pages/SendMoney';
 import { TopUp } from './pages/TopUp';
 
@@ -14,6 +15,7 @@ const PAGES = {
   '#/send': { title: 'Send money', Page: SendMoney },
   '#/top-up': { title: 'Top up', Page: TopUp },
   '#/history': { title: 'History', Page: History },
+  '#/insights': { title: 'Insights', Page: Insights },
 } as const;
 type Route = keyof typeof PAGES;
 

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
 import { problemWords } from '../api/problems';
+import { Plan } from './Plan';
 import { useWallets, WalletCard } from './wallets';
 
 export function Dashboard() {
@@ -36,6 +37,7 @@ export function Dashboard() {
         </button>
       )}
       {open.error && <p role="alert">{open.error.message}</p>}
+      <Plan />
     </>
   );
 }
