@@ -1,9 +1,11 @@
 // Goal: the web wallet works for people in a real browser (issue 13), against a fresh app:
 // a customer registers, tops up RM 50 through the simulator's checkout page, and sends
 // RM 12.50 to a second customer signed in in another browser; both screens show the new
-// balances without a reload; a double-clicked Confirm moves the money once; a refusal shows
-// its words; every page passes axe-core with no serious or critical violation and raises no
-// Content-Security-Policy error; the dashboard is photographed at phone and desktop sizes.
+// balances without a reload; a double-clicked Confirm moves the money once; refusals show
+// their words (insufficient funds, the FREE plan's limit); the insights page shows the API's
+// totals and its chart; every page passes axe-core with no serious or critical violation
+// and raises no Content-Security-Policy error; the dashboard is photographed at phone and
+// desktop sizes.
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { call, logIn, PASSWORD } from '../support/api';
@@ -112,7 +114,7 @@ async function send(page: Page, targetWalletId: string, amount: string, clicks: 
 
 maybe('the web wallet in Chromium', () => {
   test('register, top up RM 50, send RM 12.50 once on a double click; both screens update '
-    + 'live; a refusal in words; screenshots', async () => {
+    + 'live; refusals in words; insights; screenshots', async () => {
     const alicePage = await newPage();
     const bobPage = await newPage();
     const aliceEmail = await register(alicePage, 'alice');
@@ -138,6 +140,10 @@ maybe('the web wallet in Chromium', () => {
 
     const refused = await send(alicePage, bobWallet, '100', 1);
     await refused.filter({ hasText: 'Not enough money in this wallet for that amount.' })
+      .waitFor();
+    // Over the FREE plan's per-transfer limit (RM 1,000; checked before the funds).
+    const limited = await send(alicePage, bobWallet, '1000.01', 1);
+    await limited.filter({ hasText: 'Your plan\'s limit is reached (the most you can send at once)' })
       .waitFor();
 
     await go(alicePage, 'History');
