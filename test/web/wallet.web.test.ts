@@ -3,12 +3,12 @@
 // RM 12.50 to a second customer signed in in another browser; both screens show the new
 // balances without a reload; a double-clicked Confirm moves the money once; refusals show
 // their words (insufficient funds, the FREE plan's limit); the insights page shows the API's
-// totals and its chart; every page passes axe-core with no serious or critical violation
-// and raises no Content-Security-Policy error; the dashboard is photographed at phone and
-// desktop sizes.
+// totals and its chart; an auditor's replay of a balance matches the API; every page passes
+// axe-core with no serious or critical violation and raises no Content-Security-Policy
+// error; the dashboard is photographed at phone and desktop sizes.
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { call, logIn, PASSWORD } from '../support/api';
+import { call, logIn, PASSWORD, signUp, withRole } from '../support/api';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { formatMoney } from '../../web/src/api/money';
 import { launch, screenshot, seriousViolations, skipReason } from './browser';
@@ -36,7 +36,10 @@ afterAll(async () => {
 });
 
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  // UTC, so that an instant typed into a form means the same here and in the browser.
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 }, timezoneId: 'UTC',
+  });
   contexts.push(context);
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT_MS);
@@ -112,9 +115,31 @@ async function send(page: Page, targetWalletId: string, amount: string, clicks: 
   return page.getByRole('status');
 }
 
+/** An auditor finds Alice's wallet by e-mail and replays its balance; it matches the API. */
+async function auditorReplays(ownerEmail: string, walletId: string): Promise<void> {
+  const auditor = await withRole(app, await signUp(app, 'auditor'), 'auditor');
+  const page = await newPage();
+  await page.goto(app.url);
+  await page.getByLabel('E-mail').fill(auditor.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await go(page, 'Audit');
+  await page.getByLabel('Owner e-mail').fill(ownerEmail);
+  await page.getByRole('button', { name: 'Find wallets' }).click();
+  const at = new Date(Date.now() + 60_000).toISOString().slice(0, 19); // UTC, seconds
+  await page.getByLabel('At').fill(at);
+  await checkAccessibility(page, 'audit page');
+  await page.getByRole('button', { name: 'Replay' }).click();
+  const replayed = await call(app, 'GET',
+    `/v1/audit/wallets/${walletId}/balance-at?at=${at}Z`, { token: auditor.token });
+  expect(replayed.status).toBe(200);
+  await page.getByTestId('replayed')
+    .filter({ hasText: `: ${formatMoney(replayed.body.balance, 'MYR')} (held` }).waitFor();
+}
+
 maybe('the web wallet in Chromium', () => {
   test('register, top up RM 50, send RM 12.50 once on a double click; both screens update '
-    + 'live; refusals in words; insights; screenshots', async () => {
+    + 'live; refusals in words; insights; an auditor\'s replay; screenshots', async () => {
     const alicePage = await newPage();
     const bobPage = await newPage();
     const aliceEmail = await register(alicePage, 'alice');
@@ -174,6 +199,8 @@ maybe('the web wallet in Chromium', () => {
     await alicePage.setViewportSize({ width: 1280, height: 800 });
     await screenshot(alicePage, 'dashboard-1280x800');
     await checkAccessibility(alicePage, 'dashboard, desktop');
+
+    await auditorReplays(aliceEmail, aliceWallet);
 
     expect(axeFindings).toEqual([]);
     expect(cspErrors).toEqual([]);

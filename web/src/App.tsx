@@ -3,10 +3,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { api, refreshSession, session } from './api/client';
+import { Audit } from './pages/Audit';
 import { AuthPage } from './pages/AuthPage';
 import { Dashboard } from './pages/Dashboard';
 import { History } from './pages/History';
 import { Insights } from './pages/Insights';
+import { useMe } from './pages/Plan';
 import { SendMoney } from './pages/SendMoney';
 import { TopUp } from './pages/TopUp';
 
@@ -16,6 +18,7 @@ const PAGES = {
   '#/top-up': { title: 'Top up', Page: TopUp },
   '#/history': { title: 'History', Page: History },
   '#/insights': { title: 'Insights', Page: Insights },
+  '#/audit': { title: 'Audit', Page: Audit, roles: ['auditor', 'admin'] },
 } as const;
 type Route = keyof typeof PAGES;
 
@@ -36,6 +39,7 @@ export function App() {
   const [restoring, setRestoring] = useState(true);
   const route = useRoute();
   const queryClient = useQueryClient();
+  const me = useMe(token !== null && !restoring);
   useEffect(() => {
     void refreshSession().finally(() => setRestoring(false));
   }, []);
@@ -53,7 +57,11 @@ export function App() {
     <>
       <header>
         <nav aria-label="Main">
-          {Object.entries(PAGES).map(([hash, page]) => (
+          {/* Pages for some roles only (the API refuses the others anyway). */}
+          {Object.entries(PAGES)
+            .filter(([, page]) => !('roles' in page)
+              || page.roles.some((role) => me.data?.roles.includes(role)))
+            .map(([hash, page]) => (
             <a key={hash} href={hash} aria-current={hash === route ? 'page' : undefined}>
               {page.title}
             </a>

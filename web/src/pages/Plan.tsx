@@ -6,11 +6,15 @@ import { useState } from 'react';
 import { api } from '../api/client';
 import { problemWords } from '../api/problems';
 
+/** The signed-in user (GET /v1/me): name, roles and plan. */
+export const useMe = (enabled = true) => useQuery({
+  queryKey: ['me'],
+  enabled,
+  queryFn: async () => (await api.GET('/v1/me')).data ?? null,
+});
+
 export function Plan() {
-  const me = useQuery({
-    queryKey: ['me'],
-    queryFn: async () => (await api.GET('/v1/me')).data ?? null,
-  });
+  const me = useMe();
   const [checkoutUrl, setCheckoutUrl] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   if (!me.data) return null;
