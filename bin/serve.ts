@@ -6,6 +6,7 @@
 // consumers follow the event log. Rate limits are on unless RATE_LIMITS=off; the projector
 // brings the ledger gauges, the sagas the expiry sweeps, notifications and fraud hints.
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AccessAuthenticator } from '../shared/auth/access-authenticator';
 import { RefreshTokenStore } from '../shared/auth/refresh-token.store';
@@ -19,6 +20,7 @@ import { assert } from '../shared/errors/assert';
 import type { Logger } from '../shared/telemetry/logger';
 import { createHttpServer, registerService } from '../shared/http/create-http-server';
 import { healthRoutes } from '../shared/http/health.routes';
+import { webAppRoutes } from '../shared/http/web-app.routes';
 import { createRateLimitHooks, type RateLimitHooks } from '../shared/http/rate-limit';
 import { LoginLimiter, type LoginAttempts } from '../shared/http/rate-limit-login';
 import { RateLimiter } from '../shared/http/rate-limiter';
@@ -47,6 +49,8 @@ import {
 
 export const SERVICE_NAMES = ['command-api', 'query-api', 'projector', 'sagas'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+const WEB_APP_DIRECTORY = path.resolve(__dirname, '../web/dist');
 
 export type Server = { app: FastifyInstance; runtime: Runtime; url: string; stop(): Promise<void> };
 
@@ -101,7 +105,11 @@ export async function startServer(
   if (names.includes('command-api')) {
     await registerCommandApi(app, runtime, { ...auth, payments });
   }
-  if (names.includes('query-api')) await registerQueryApi(app, runtime, cache, authenticate);
+  if (names.includes('query-api')) {
+    await registerQueryApi(app, runtime, cache, authenticate);
+    // The web wallet's page and assets (built by `npm run build:web` into web/dist).
+    await registerService(app, webAppRoutes(WEB_APP_DIRECTORY));
+  }
   const started = await startBackground(background, threaded, runtime, cache, {
     ...(mail ? { mailer: mail } : {}),
     ...(options.integrationFeed ? { feed: options.integrationFeed } : {}),
@@ -190,6 +198,11 @@ async function registerQueryApi(
       authenticate,
       readYourWritesWaitMsMax: config.READ_YOUR_WRITES_WAIT_MS_MAX,
       insights: { summaryWriter: summaryWriterOf(config), metrics, logger, now: () => new Date() },
+      walletStreams: {
+        streamsPerUserMax: config.WALLET_STREAMS_PER_USER_MAX,
+        heartbeatIntervalMs: config.WALLET_STREAM_HEARTBEAT_MS,
+        pollIntervalMs: config.WALLET_STREAM_POLL_MS,
+      },
     }),
   );
 }

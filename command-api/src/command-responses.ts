@@ -7,7 +7,8 @@ export const RegisteredSchema = z.object({ userId: z.string() });
 
 export const TokenPairSchema = z.object({
   accessToken: z.string(),
-  refreshToken: z.string(),
+  refreshToken: z.string().optional()
+    .describe('absent in a cookie session: the token is then in the HttpOnly cookie'),
   tokenType: z.literal('Bearer'),
   expiresIn: z.number().int().describe('seconds the access token lives'),
 });

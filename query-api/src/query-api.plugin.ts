@@ -22,6 +22,7 @@ import { insightsRoutes, type InsightsRouteDeps } from './insights/insights.rout
 import { auditRoutes } from './audit.routes';
 import { auditWalletsRoutes } from './audit-wallets.routes';
 import { topUpQueryRoutes } from './top-ups.routes';
+import { walletStreamRoutes, type WalletStreamDeps } from './wallet-stream/wallet-stream.routes';
 import {
   historyCsv, historyPage, HistoryQuerySchema, movementById, wantsCsv,
 } from './history.handlers';
@@ -38,6 +39,8 @@ export type QueryApiDeps = {
   readYourWritesWaitMsMax: number;
   /** Statements and insights (query-api/src/insights/). */
   insights: Omit<InsightsRouteDeps, 'readDatabase' | 'cache'>;
+  /** GET /v1/wallets/:walletId/stream's bounds (wallet-stream/wallet-stream.routes.ts). */
+  walletStreams: Omit<WalletStreamDeps, 'pool' | 'readDatabase'>;
 };
 
 const WalletParams = z.strictObject({ walletId: IdSchema });
@@ -73,6 +76,8 @@ export function queryApi(deps: QueryApiDeps): FastifyPluginAsync {
     await app.register(insightsRoutes({ ...deps.insights, readDatabase: deps.readDatabase,
       cache: deps.cache }));
     await app.register(topUpQueryRoutes({ readDatabase: deps.readDatabase }));
+    await app.register(walletStreamRoutes({
+      ...deps.walletStreams, pool: deps.pool, readDatabase: deps.readDatabase }));
   };
 }
 

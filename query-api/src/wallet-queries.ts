@@ -11,13 +11,13 @@ import { WalletsRow } from '../../shared/read-models/wallets.rows';
 export type { WalletView };
 
 /** The columns of rm_wallets a wallet view needs. */
-const WalletViewRow = WalletsRow.pick({
+export const WalletViewRow = WalletsRow.pick({
   wallet_id: true, owner_id: true, currency: true, balance: true, held: true, status: true,
   version: true,
 });
-type WalletViewRow = z.infer<typeof WalletViewRow>;
+export type WalletViewRow = z.infer<typeof WalletViewRow>;
 
-const WALLET_VIEW_COLUMNS = sql.fragment`wallet_id, owner_id, currency, balance, held, status,
+export const WALLET_VIEW_COLUMNS = sql.fragment`wallet_id, owner_id, currency, balance, held, status,
   version`;
 
 export const toWalletView = (row: WalletViewRow): WalletView =>

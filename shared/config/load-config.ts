@@ -91,6 +91,11 @@ const ConfigSchema = z.object({
   TOPUP_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
   // How often the projector's process refreshes the conservation and projection-lag gauges.
   LEDGER_GAUGES_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  // GET /v1/wallets/:walletId/stream (docs/api.md): open streams per user in one process, the
+  // heartbeat comment's period, and how often open streams look for projected changes.
+  WALLET_STREAMS_PER_USER_MAX: z.coerce.number().int().min(1).max(100).default(5),
+  WALLET_STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  WALLET_STREAM_POLL_MS: z.coerce.number().int().min(10).max(10_000).default(250),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

@@ -21,6 +21,7 @@ import type { Logger } from '../telemetry/logger';
 import { nameActiveSpan, tracingEnabled } from '../telemetry/tracing';
 import type { Metrics } from '../telemetry/metrics';
 import { answerClientError } from './client-error';
+import { closeUnusedConnectionsOnClose } from './unused-connections';
 import { installNoStore, markNoStore } from './no-store';
 import { openApiTransform, openApiTransformObject } from './openapi';
 import { problem, toProblem } from './problem';
@@ -76,6 +77,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   app.decorate('zodReplySerializer', replySerializerCompiler(options.replyChecks ?? 'checked'));
   installErrorHandling(app);
   installNoStore(app);
+  closeUnusedConnectionsOnClose(app);
   // A callback hook, not an async one: it runs on every request, so it should cost nothing.
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);

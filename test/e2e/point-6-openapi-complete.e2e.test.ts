@@ -37,6 +37,9 @@ const PUBLIC = new Set([
   'get /simulator/checkout/{sessionId}',
   'post /simulator/checkout/{sessionId}/pay',
   'post /simulator/checkout/{sessionId}/cancel',
+  // The web wallet's page and its assets (it signs in by itself).
+  'get /',
+  'get /assets/{file}',
 ]);
 /** Auth routes manage sessions, not the ledger: no position, no idempotency record. */
 const SESSION_ROUTES = new Set([

@@ -58,6 +58,8 @@ const pathValues = (actors: Actors, url: string): Record<string, string> => {
     topUpId: `top-up-${randomUUID()}`,
     // The built-in Stripe simulator's pages (a well-formed id of no session).
     sessionId: 'cs_sim_0123456789abcdef',
+    // The web wallet's assets (a well-formed name of no file: 404).
+    file: 'index-0123abcd.js',
     streamId: `wallet-${actors.source}`,
     userId: actors.owner.userId,
     month: '2026-12',
