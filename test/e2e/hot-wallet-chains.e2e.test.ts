@@ -44,9 +44,10 @@ test(`${TRANSFERS} concurrent transfers from one wallet share batches, and the s
     const batches = (await batchesWritten()) - before;
 
     expect(replies.map((reply) => reply.status)).toEqual(Array(TRANSFERS).fill(201));
-    // Waiting a commit each takes a batch per transfer; chained, a handful (under half, with
-    // room for a busy machine that spreads the arrivals).
-    expect(batches).toBeLessThan(TRANSFERS / 2);
+    // Waiting a commit each takes a batch per transfer (33 seen); chained, a handful on a quiet
+    // machine, but a saturated one spreads the arrivals (15 seen in CI): so the bound only
+    // says that batches were shared, which the old runner never did.
+    expect(batches).toBeLessThan((TRANSFERS * 4) / 5);
     const spent = 1n + BigInt((TRANSFERS * (TRANSFERS + 1)) / 2);
     const auditor = await withRole(app, await signUp(app, 'auditor'), 'auditor');
     const history = await auditStream(app, auditor, `wallet-${source}`);
