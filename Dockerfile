@@ -7,10 +7,23 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The postinstall script builds the web wallet; without Vite (dev) it says so and goes on.
+COPY scripts/web/build-web.cjs ./scripts/web/
 RUN --mount=type=secret,id=npm_ca,required=false \
     if [ -s /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi \
  && npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
+
+# The web wallet (web/ -> web/dist), built with the dev dependencies, which stay here.
+FROM ${NODE_IMAGE} AS web
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN --mount=type=secret,id=npm_ca,required=false \
+    if [ -s /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi \
+ && npm ci --ignore-scripts --no-audit --no-fund
+COPY scripts/web/build-web.cjs ./scripts/web/
+COPY web ./web
+RUN node scripts/web/build-web.cjs
 
 FROM ${NODE_IMAGE}
 WORKDIR /app
@@ -25,6 +38,7 @@ COPY projector ./projector
 COPY sagas ./sagas
 COPY shared ./shared
 COPY migrations ./migrations
+COPY --from=web /app/web/dist ./web/dist
 USER tng
 EXPOSE 3000
 # Ready means the database answers (shared/http/health.routes.ts). Asked by bash over

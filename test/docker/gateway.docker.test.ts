@@ -2,8 +2,9 @@
 // work together through the gateway. `npm run verify:docker` (scripts/docker/verify.sh) starts
 // them and runs this file with their addresses; anywhere else it skips and says why.
 // 1. A transfer through the gateway, its balance read back (a GET only query-api serves).
-// 2. Prometheus scrapes every service.
-// 3. Two command-api replicas behind the gateway take a bank of concurrent transfers between
+// 2. The web wallet (GET /, query-api) and its assets come through the gateway.
+// 3. Prometheus scrapes every service.
+// 4. Two command-api replicas behind the gateway take a bank of concurrent transfers between
 //    them: money is conserved, no wallet goes below zero, and contention between the replicas
 //    (a version conflict on Postgres) is retried, never answered as an error.
 import { randomUUID } from 'node:crypto';
@@ -74,6 +75,17 @@ describeStack('the compose stack behind its gateway', () => {
     const position = first.headers.get('x-ledger-position')!;
     expect((await walletView(amira, source, position)).balance).toBe('8950');
     expect((await walletView(bo, target, position)).balance).toBe('1050');
+  });
+
+  test('the web wallet is served through the gateway, with its strict policy', async () => {
+    const page = await fetch(`${gateway.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = await page.text();
+    const asset = /\/assets\/[^"]+\.js/.exec(html)?.[0];
+    expect(asset).toBeDefined();
+    expect((await fetch(`${gateway.url}${asset}`)).status).toBe(200);
   });
 
   test('Prometheus scrapes every service', async () => {
