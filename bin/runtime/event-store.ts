@@ -39,8 +39,7 @@ export function eventStoreFor(config: Pick<Config, 'KURRENTDB_URL'>): EventStore
     case 'kurrentdb': {
       const connectionString = kurrentConnectionString(config.KURRENTDB_URL ?? '');
       return () => {
-        // Loaded only when chosen: the client and its gRPC stack cost every other start about
-        // 0.2 s at start.
+        // Loaded only when chosen: the client and its gRPC stack add about 0.2 s to a start.
         /* eslint-disable-next-line @typescript-eslint/no-require-imports */
         const { KurrentDBEventStore } = require('../../shared/adapters/event-store/kurrentdb.event-store') as
           typeof import('../../shared/adapters/event-store/kurrentdb.event-store');
