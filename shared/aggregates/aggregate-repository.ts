@@ -94,15 +94,9 @@ export class AggregateRepository<S, E> {
     // cache a state the log never had, at a version the log does have (the two-process bank
     // test overdrew wallets that way). The committed state under it is the right base.
     const base = cached?.pending ? cached.committed : cached;
-    if (!base || base.version + BigInt(events.length) !== nextVersion) {
-      this.cache.delete(id);
-      return;
-    }
-    const state = events.reduce(
-      (folded, event) => this.type.evolve(folded, this.type.decode(event)),
-      base.state,
-    );
-    this.cache.delete(id); // A committed entry replaces the doomed speculative one outright.
+    const state = base && this.foldOnto(base, events, nextVersion);
+    this.cache.delete(id); // A committed entry replaces a doomed speculative one outright.
+    if (state === undefined) return;
     this.remember(id, { state, version: nextVersion });
   }
 
@@ -118,14 +112,11 @@ export class AggregateRepository<S, E> {
     pending: Promise<AppendResult>,
   ): void {
     const cached = this.cache.get(id);
-    if (!cached || cached.version + BigInt(events.length) !== nextVersion) {
+    const state = cached && this.foldOnto(cached, events, nextVersion);
+    if (!cached || state === undefined) {
       this.cache.delete(id);
       return;
     }
-    const state = events.reduce(
-      (folded, event) => this.type.evolve(folded, this.type.decode(event)),
-      cached.state,
-    );
     // The last committed state under this chain: this entry's own, or the one it kept.
     const committed = cached.pending
       ? cached.committed
@@ -145,6 +136,19 @@ export class AggregateRepository<S, E> {
         if (now.committed) this.cache.set(id, now.committed);
         else this.cache.delete(id);
       },
+    );
+  }
+
+  /** `events` folded onto `base` if they take it exactly to `nextVersion`; else undefined. */
+  private foldOnto(
+    base: Loaded<S>,
+    events: readonly NewEvent[],
+    nextVersion: bigint,
+  ): S | undefined {
+    if (base.version + BigInt(events.length) !== nextVersion) return undefined;
+    return events.reduce(
+      (folded, event) => this.type.evolve(folded, this.type.decode(event)),
+      base.state,
     );
   }
 

@@ -17,10 +17,11 @@ import {
   type RecordedEvent, type StreamId, type StreamVerification,
 } from '../../ports/event-store.port';
 import {
-  assertAppendUnderLocks, assertReadLimit, assertValidAppend, assertValidLocks, requestEventIds,
+  assertReadLimit, assertValidAppend, requestEventIds,
   versionMatches,
 } from './append-request';
 import { awaitPredecessors } from './append-chain';
+import { decideUnderInProcessLocks } from './in-process-stream-locks';
 import { AppendWaiters } from './append-waiters';
 import { ChainVerifier, headWithoutEvents } from './chain-verifier';
 import { GENESIS_HASH, hashEvent } from './event-hash';
@@ -74,15 +75,9 @@ export class InMemoryEventStore implements EventStore {
     streamIds: readonly StreamId[],
     decide: () => Promise<LockedDecision<T>>,
   ): Promise<LockedOutcome<T>> {
-    this.assertOpen();
-    assertValidLocks(streamIds);
-    return this.streamLocks.withKeys(streamIds, async () => {
-      const { value, append } = await decide();
-      if (!append) return { value, result: null };
-      this.assertOpen();
-      assertValidAppend(append);
-      assertAppendUnderLocks(append, new Set(streamIds));
-      return { value, result: this.appendNow(append) };
+    return decideUnderInProcessLocks(this.streamLocks, streamIds, decide, {
+      assertOpen: () => this.assertOpen(),
+      appendNow: (request) => this.appendNow(request),
     });
   }
 

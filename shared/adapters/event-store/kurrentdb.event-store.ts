@@ -27,8 +27,9 @@ import {
   type RecordedEvent, type StreamId, type StreamVerification,
 } from '../../ports/event-store.port';
 import { awaitPredecessors } from './append-chain';
+import { decideUnderInProcessLocks } from './in-process-stream-locks';
 import {
-  assertAppendUnderLocks, assertReadLimit, assertValidAppend, assertValidLocks, requestEventIds,
+  assertReadLimit, assertValidAppend, requestEventIds,
   versionMatches,
 } from './append-request';
 import { AppendWaiters } from './append-waiters';
@@ -100,15 +101,9 @@ export class KurrentDBEventStore implements EventStore {
     streamIds: readonly StreamId[],
     decide: () => Promise<LockedDecision<T>>,
   ): Promise<LockedOutcome<T>> {
-    this.assertOpen();
-    assertValidLocks(streamIds);
-    return this.streamLocks.withKeys(streamIds, async () => {
-      const { value, append } = await decide();
-      if (!append) return { value, result: null };
-      this.assertOpen();
-      assertValidAppend(append);
-      assertAppendUnderLocks(append, new Set(streamIds));
-      return { value, result: await this.appendNow(append) };
+    return decideUnderInProcessLocks(this.streamLocks, streamIds, decide, {
+      assertOpen: () => this.assertOpen(),
+      appendNow: (request) => this.appendNow(request),
     });
   }
 
