@@ -3,10 +3,10 @@
 // otherwise it skips and says why (no KurrentDB server can be installed on these machines).
 // Each store gets a namespace of its own, so runs on one server never meet.
 import { randomUUID } from 'node:crypto';
-import { KurrentDBClient, jsonEvent, type ResolvedEvent } from '@kurrent/kurrentdb-client';
+import { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { eventStoreContract } from '../../testing/contracts/event-store.contract';
+import { truncateAndForge } from '../../testing/kurrentdb-tamper';
 import { KurrentDBEventStore } from './kurrentdb.event-store';
-import { kurrentNames } from './kurrentdb.names';
 
 const url = process.env.KURRENTDB_URL ?? '';
 if (!url) {
@@ -27,32 +27,11 @@ describeKurrent('KurrentDB event store against a real server', () => {
     };
   });
 });
-
-// KurrentDB never changes a stored event, so tampering is what an administrator can do:
-// truncate the stream and append it again, one event's data changed, every hash kept.
 async function tamper(namespace: string, streamId: string, streamVersion: bigint): Promise<void> {
   const client = KurrentDBClient.connectionString(url);
   try {
-    const name = kurrentNames(namespace).stream(streamId);
-    const events: Array<NonNullable<ResolvedEvent['event']>> = [];
-    for await (const { event } of client.readStream(name)) if (event) events.push(event);
-    const last = events.at(-1)!.revision;
-    await client.setStreamMetadata(name, { truncateBefore: Number(last) + 1 });
-    const forged = events.map((event) => jsonEvent({
-      id: event.id,
-      type: event.type,
-      data: event.revision + 1n === streamVersion
-        ? { ...(event.data as object), amountMinor: '1000000' }
-        : event.data as Record<string, unknown>,
-      metadata: ourProperties(event.metadata),
-    }));
-    await client.appendToStream(name, forged, { streamState: last });
+    await truncateAndForge(client, namespace, streamId, streamVersion);
   } finally {
     await client.dispose();
   }
 }
-
-const ourProperties = (metadata: unknown): Record<string, string> =>
-  Object.fromEntries(Object.entries(metadata as Record<string, unknown>)
-    .filter((entry): entry is [string, string] =>
-      entry[0].startsWith('tng-') && typeof entry[1] === 'string'));

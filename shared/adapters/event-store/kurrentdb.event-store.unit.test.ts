@@ -4,12 +4,11 @@
 // because no KurrentDB server can run on these machines. The fake is this project's reading
 // of KurrentDB's behaviour, not KurrentDB: kurrentdb.event-store.int.test.ts runs the same
 // contract against a real server when KURRENTDB_URL is set.
-import { jsonEvent, type KurrentDBClient, type ResolvedEvent } from '@kurrent/kurrentdb-client';
 import { eventStoreContract } from '../../testing/contracts/event-store.contract';
 import { aStreamId, anEvent } from '../../testing/event-builders';
 import { fakeKurrentDB } from '../../testing/fake-kurrentdb';
+import { truncateAndForge } from '../../testing/kurrentdb-tamper';
 import { KurrentDBEventStore } from './kurrentdb.event-store';
-import { kurrentNames } from './kurrentdb.names';
 
 const NAMESPACE = 'tng';
 
@@ -21,7 +20,8 @@ eventStoreContract('kurrentdb (fake client)', async (options) => {
   return {
     store,
     stop: () => store.close(),
-    tamper: (streamId, streamVersion) => truncateAndForge(client, streamId, streamVersion),
+    tamper: (streamId, streamVersion) =>
+      truncateAndForge(client, NAMESPACE, streamId, streamVersion),
   };
 });
 
@@ -95,27 +95,3 @@ describe('kurrentdb event store on the fake client', () => {
     }
   });
 });
-
-// What an administrator can do to KurrentDB: truncate a stream and append it again, one
-// event's data changed, every hash kept.
-async function truncateAndForge(
-  client: KurrentDBClient,
-  streamId: string,
-  streamVersion: bigint,
-): Promise<void> {
-  const name = kurrentNames(NAMESPACE).stream(streamId);
-  const events: Array<NonNullable<ResolvedEvent['event']>> = [];
-  for await (const { event } of client.readStream(name)) if (event) events.push(event);
-  const last = events.at(-1)!.revision;
-  await client.setStreamMetadata(name, { truncateBefore: Number(last) + 1 });
-  const forged = events.map((event) => jsonEvent({
-    id: event.id,
-    type: event.type,
-    data: event.revision + 1n === streamVersion
-      ? { ...(event.data as object), amountMinor: '1000000' }
-      : event.data as Record<string, unknown>,
-    metadata: Object.fromEntries(Object.entries(event.metadata as Record<string, unknown>)
-      .filter(([key]) => key.startsWith('tng-'))),
-  }));
-  await client.appendToStream(name, forged, { streamState: last });
-}
